@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void print_usage(FILE *out)
+{
+	fputs("usage: ptesim COMMAND [ARGS]\n"
+	      "\n"
+	      "  layouts [--layout-file F]                 the layouts, one line each\n"
+	      "  layout NAME|--layout-file F [--format text|markdown|json|svg]\n"
+	      "                                            the 64-bit map of each form\n"
+	      "  decode [--layout NAME|--layout-file F]... [--format text|json] HEX...\n"
+	      "                                            what an entry is (every layout by default)\n"
+	      "  encode --layout NAME|--layout-file F FIELD=VALUE...\n"
+	      "  encode --layout NAME swap TYPE OFFSET [exclusive] [uffd-wp] [soft-dirty]\n"
+	      "  encode --layout NAME marker uffd-wp|poisoned|guard...\n"
+	      "  encode --layout NAME migration read|read-exclusive|write PFN [young] [dirty]\n"
+	      "  diff A B                                  fields that moved, appeared or vanished\n"
+	      "                                            (A and B: layout names or layout files)\n"
+	      "  helper --layout NAME|--layout-file F HELPER HEX...\n"
+	      "                                            apply a kernel helper (pte_mkclean, ...)\n"
+	      "  help, --help, --version\n",
+	      out);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {
+		{ "layouts", cmd_layouts }, { "layout", cmd_layout }, { "decode", cmd_decode },
+		{ "encode", cmd_encode },   { "diff", cmd_diff },     { "helper", cmd_helper },
+	};
+
+	if (argc < 2) {
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		print_usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("ptesim %s\n", PTESIM_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	return usage_error("unknown command '%s' (ptesim help lists them)", argv[1]);
+}

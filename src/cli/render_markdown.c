@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/* `ptesim layout --format markdown`: the layout as a page of Markdown tables. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/render.h"
+#include "cli/render_common.h"
+
+/*
+ * Text from the layout, escaped so that no character of it can end a table
+ * cell or start emphasis, a link, an entity or HTML.
+ */
+static void put_md(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (strchr("\\`*_|<>[]#&", *s))
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+}
+
+/* A name as code: backticks keep underscores literal without escaping. */
+static void put_code(FILE *out, const char *s)
+{
+	if (!*s || strchr(s, '`') || strchr(s, '|'))
+		put_md(out, s);
+	else
+		fprintf(out, "`%s`", s);
+}
+
+static void print_header(FILE *out, const ptesim_layout *L)
+{
+	char features[128];
+	uint64_t marker;
+
+	render_feature_list(L, features, sizeof(features));
+	fputs("# ", out);
+	put_md(out, ptesim_layout_name(L));
+	fputs("\n\n", out);
+	put_md(out, ptesim_layout_summary(L));
+	fputs("\n\n", out);
+	fprintf(out, "- arch: %s\n", render_arch_name(L));
+	fputs("- base: ", out);
+	put_code(out, ptesim_layout_base(L));
+	fputs("\n- helpers: ", out);
+	put_code(out, ptesim_layout_helpers(L));
+	fprintf(out, "\n- features: %s\n", features);
+	if (ptesim_layout_soft_dirty_aliases_dirty(L)) {
+		fputs("- soft-dirty aliases ", out);
+		put_code(out, render_soft_dirty_alias_name(L));
+		fputc('\n', out);
+	}
+	if (render_uffd_wp_marker(L, &marker, NULL, 0))
+		fprintf(out, "- uffd-wp PTE marker: `0x%016" PRIx64 "`\n", marker);
+}
+
+static void print_row(FILE *out, const ptesim_layout *L, enum ptesim_form form,
+		      const struct render_box *b)
+{
+	char bits[8], notes[320];
+
+	render_box_bits(b, bits, sizeof(bits));
+	render_box_notes(L, form, b, notes, sizeof(notes));
+	fprintf(out, "| %s | ", bits);
+	if (b->field) {
+		put_code(out, b->field->name);
+		fputs(" | ", out);
+		put_code(out, b->field->linux_name);
+		fprintf(out, " | %s | ", render_box_origin(b));
+	} else {
+		/* Not a field: say what the bits are instead of a name. */
+		fprintf(out, "*%s* |  |  | ", render_class_key(b->cls));
+	}
+	put_md(out, notes);
+	fputs(" |\n", out);
+}
+
+/* One table per form, every box high bit first, as in the text drawing. */
+static void print_form(FILE *out, const ptesim_layout *L, enum ptesim_form form)
+{
+	struct render_box boxes[RENDER_MAX_BOXES];
+	size_t n = render_boxes(L, form, false, boxes);
+	char title[96];
+
+	render_form_title(L, form, title, sizeof(title));
+	fputs("\n## ", out);
+	put_md(out, title);
+	fputs("\n\n| bits | field | Linux name | origin | notes |\n", out);
+	fputs("|---:|---|---|---|---|\n", out);
+	for (size_t i = 0; i < n; i++)
+		print_row(out, L, form, &boxes[i]);
+}
+
+void render_layout_markdown(FILE *out, const ptesim_layout *L)
+{
+	print_header(out, L);
+	for (size_t i = 0; i < PTESIM_FORM_COUNT; i++)
+		print_form(out, L, render_forms[i]);
+}
