@@ -26,7 +26,7 @@ static void layout_line(const ptesim_layout *L)
 	char feats[96];
 
 	features_text(L, feats, sizeof(feats));
-	printf("%-20s %-42s %s\n", ptesim_layout_name(L), feats, ptesim_layout_summary(L));
+	printf("%-20s %-44s %s\n", ptesim_layout_name(L), feats, ptesim_layout_summary(L));
 }
 
 int cmd_layouts(int argc, char **argv)
@@ -42,7 +42,7 @@ int cmd_layouts(int argc, char **argv)
 		if (rc)
 			goto out;
 	}
-	printf("%-20s %-42s %s\n", "NAME", "FEATURES", "WHAT IT IS");
+	printf("%-20s %-44s %s\n", "NAME", "FEATURES", "WHAT IT IS");
 	for (size_t i = 0; i < ptesim_layout_count(); i++)
 		layout_line(ptesim_layout_builtin(i));
 	for (int i = 0; i < files.n; i++)
