@@ -162,33 +162,52 @@ static void arm64_text(struct out *o, const struct ptesim_layout *L, const char 
 
 static void x86_text(struct out *o, const struct ptesim_layout *L, const char *h)
 {
-	(void)L;
-	if (!strcmp(h, "pte_present"))
-		put(o, "_PAGE_PRESENT (0) or _PAGE_PROTNONE (8)");
-	else if (!strcmp(h, "pte_protnone"))
-		put(o, "_PAGE_PROTNONE (8) set with _PAGE_PRESENT clear");
-	else if (!strcmp(h, "pte_mkdirty"))
-		put(o, "sets _PAGE_DIRTY (6) and _PAGE_SOFT_DIRTY (11); Dirty moves to _PAGE_SAVED_DIRTY (58) when not writable");
-	else if (!strcmp(h, "pte_mkclean"))
-		put(o, "clears _PAGE_DIRTY (6) and _PAGE_SAVED_DIRTY (58); soft-dirty untouched");
-	else if (!strcmp(h, "pte_wrprotect"))
-		put(o, "clears _PAGE_RW (1); _PAGE_DIRTY moves to _PAGE_SAVED_DIRTY (58)");
-	else if (!strcmp(h, "pte_mkwrite_novma"))
-		put(o, "sets _PAGE_RW (1)");
-	else if (!strcmp(h, "pte_modify"))
+	if (!strcmp(h, "pte_present") || !strcmp(h, "pmd_present")) {
+		bitname(o, L, ROLE_VALID);
+		put(o, " or ");
+		bitname(o, L, ROLE_PROT_NONE);
+		if (!strcmp(h, "pmd_present"))
+			put(o, " or _PAGE_PSE (7)");
+	} else if (!strcmp(h, "pte_protnone")) {
+		bitname(o, L, ROLE_PROT_NONE);
+		put(o, " set with _PAGE_PRESENT clear");
+	} else if (!strcmp(h, "pte_mkdirty")) {
+		put(o, "sets ");
+		bitname(o, L, ROLE_HW_DIRTY);
+		if (L->role_field[ROLE_SOFT_DIRTY]) {
+			put(o, " and ");
+			bitname(o, L, ROLE_SOFT_DIRTY);
+		}
+		put(o, "; Dirty moves to ");
+		bitname(o, L, ROLE_SAVED_DIRTY);
+		put(o, " when not writable");
+	} else if (!strcmp(h, "pte_mkclean")) {
+		put(o, "clears ");
+		bitname(o, L, ROLE_HW_DIRTY);
+		put(o, " and ");
+		bitname(o, L, ROLE_SAVED_DIRTY);
+		put(o, "; soft-dirty untouched");
+	} else if (!strcmp(h, "pte_wrprotect")) {
+		put(o, "clears ");
+		bitname(o, L, ROLE_WRITE);
+		put(o, "; Dirty moves to ");
+		bitname(o, L, ROLE_SAVED_DIRTY);
+	} else if (!strcmp(h, "pte_mkwrite_novma")) {
+		put(o, "sets ");
+		bitname(o, L, ROLE_WRITE);
+	} else if (!strcmp(h, "pte_modify")) {
 		put(o, "keeps _PAGE_CHG_MASK (pfn, PCD, PWT, SPECIAL, ACCESSED, DIRTY, SAVED_DIRTY, SOFT_DIRTY, UFFD_WP, PAT); inverts the pfn across PROT_NONE; saved-dirty shift by the old _PAGE_RW");
-	else if (!strcmp(h, "pte_same"))
+	} else if (!strcmp(h, "pte_same")) {
 		put(o, "compares the whole value");
-	else if (!strcmp(h, "ptep_set_wrprotect"))
+	} else if (!strcmp(h, "ptep_set_wrprotect")) {
 		put(o, "pte_wrprotect, atomically");
-	else if (!strcmp(h, "ptep_set_access_flags"))
+	} else if (!strcmp(h, "ptep_set_access_flags")) {
 		put(o, "writes the whole new entry, only when dirty");
-	else if (!strcmp(h, "pte_mkinvalid"))
+	} else if (!strcmp(h, "pte_mkinvalid")) {
 		put(o, "not defined");
-	else if (!strcmp(h, "pmd_present"))
-		put(o, "_PAGE_PRESENT, _PAGE_PROTNONE or _PAGE_PSE");
-	else if (!strcmp(h, "pmd_mkinvalid"))
+	} else if (!strcmp(h, "pmd_mkinvalid")) {
 		put(o, "clears _PAGE_PRESENT and _PAGE_PROTNONE; the pfn is stored inverted");
+	}
 }
 
 static void feature_text(struct out *o, const struct ptesim_layout *L, const char *h)

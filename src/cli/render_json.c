@@ -161,6 +161,24 @@ static void put_markers(FILE *out, const ptesim_layout *L)
 	fputc('}', out);
 }
 
+/* "semantics": what each era-dependent helper does with these bits */
+static void put_semantics(FILE *out, const ptesim_layout *L)
+{
+	const char *h;
+	bool first = true;
+
+	fputs(",\n  \"semantics\": {", out);
+	for (size_t i = 0; (h = ptesim_helper_semantics_name(i)); i++) {
+		char text[320];
+
+		if (ptesim_helper_semantics(L, h, text, sizeof(text)))
+			continue;
+		put_member(out, first ? "\n    " : ",\n    ", h, text);
+		first = false;
+	}
+	fputs("\n  }", out);
+}
+
 void render_layout_json(FILE *out, const ptesim_layout *L)
 {
 	put_member(out, "{\n  ", "name", ptesim_layout_name(L));
@@ -175,5 +193,6 @@ void render_layout_json(FILE *out, const ptesim_layout *L)
 	put_fields(out, L);
 	put_forms(out, L);
 	put_markers(out, L);
+	put_semantics(out, L);
 	fputs("\n}\n", out);
 }

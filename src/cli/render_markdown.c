@@ -92,9 +92,29 @@ static void print_form(FILE *out, const ptesim_layout *L, enum ptesim_form form)
 		print_row(out, L, form, &boxes[i]);
 }
 
+static void print_helpers(FILE *out, const ptesim_layout *L)
+{
+	const char *h;
+
+	fprintf(out, "\n## Helpers (%s)\n\n| helper | what it does here |\n|---|---|\n",
+		ptesim_layout_helpers(L));
+	for (size_t i = 0; (h = ptesim_helper_semantics_name(i)); i++) {
+		char text[320];
+
+		if (ptesim_helper_semantics(L, h, text, sizeof(text)))
+			continue;
+		fputs("| ", out);
+		put_code(out, h);
+		fputs(" | ", out);
+		put_md(out, text);
+		fputs(" |\n", out);
+	}
+}
+
 void render_layout_markdown(FILE *out, const ptesim_layout *L)
 {
 	print_header(out, L);
 	for (size_t i = 0; i < PTESIM_FORM_COUNT; i++)
 		print_form(out, L, render_forms[i]);
+	print_helpers(out, L);
 }

@@ -229,10 +229,26 @@ static void print_encodings(FILE *out, const ptesim_layout *L)
 	print_feature(out, L, PTESIM_FEAT_SWP_EXCLUSIVE, "exclusive");
 }
 
+/* What the era-dependent helpers do with these bits, for the reader who
+ * knows the kernel by its helpers. */
+static void print_helpers(FILE *out, const ptesim_layout *L)
+{
+	const char *h;
+
+	fprintf(out, "\nhelpers (%s)\n", ptesim_layout_helpers(L));
+	for (size_t i = 0; (h = ptesim_helper_semantics_name(i)); i++) {
+		char text[320];
+
+		if (ptesim_helper_semantics(L, h, text, sizeof(text)) == 0)
+			fprintf(out, "  %-22s %s\n", h, text);
+	}
+}
+
 void render_layout_text(FILE *out, const ptesim_layout *L)
 {
 	print_header(out, L);
 	for (size_t i = 0; i < PTESIM_FORM_COUNT; i++)
 		print_form(out, L, render_forms[i]);
 	print_encodings(out, L);
+	print_helpers(out, L);
 }
