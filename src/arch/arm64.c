@@ -95,8 +95,11 @@ static bool arm64_pte_special(const struct ptesim_layout *L, pte_t pte)
 	return pte_val(pte) & M(ROLE_SPECIAL);
 }
 
-/* pte_same() ignores PTE_RDONLY on present entries: hardware DBM may clear it */
-static bool arm64_pte_same(const struct ptesim_layout *L, pte_t a, pte_t b)
+/* 4.15 pte_same() ignores PTE_RDONLY on present entries, which hardware DBM
+ * may clear; 6767df245f47 ("arm64: Do not mask out PTE_RDONLY in
+ * pte_same()", v5.4) removed the override, because ptep_set_access_flags()
+ * then saw nothing to do for a PTE_DIRTY|PTE_WRITE|PTE_RDONLY entry. */
+static bool arm64_v4_15_pte_same(const struct ptesim_layout *L, pte_t a, pte_t b)
 {
 	uint64_t lhs = pte_val(a), rhs = pte_val(b);
 
@@ -107,9 +110,8 @@ static bool arm64_pte_same(const struct ptesim_layout *L, pte_t a, pte_t b)
 	return lhs == rhs;
 }
 
-/* Before v4.19 (747a70e60b72, "Fix copy-on-write referencing in HugeTLB")
- * arm64 used the generic pte_same(): the whole value. */
-static bool arm64_v4_15_pte_same(const struct ptesim_layout *L, pte_t a, pte_t b)
+/* since v5.4: the generic pte_same(), the whole value */
+static bool arm64_pte_same(const struct ptesim_layout *L, pte_t a, pte_t b)
 {
 	(void)L;
 	return pte_val(a) == pte_val(b);
@@ -253,8 +255,11 @@ static pgprot_t arm64_vm_get_page_prot(const struct ptesim_layout *L, unsigned l
 			     (f->none_ng ? M(ROLE_NG) : 0) | M(ROLE_PXN) | M(ROLE_UXN);
 	uint64_t ro = def | M(ROLE_USER) | M(ROLE_RDONLY) | ng | M(ROLE_PXN) | M(ROLE_UXN);
 	uint64_t ro_exec = ro & ~M(ROLE_UXN);
-	uint64_t shared = ro | M(ROLE_WRITE);
-	uint64_t shared_exec = ro_exec | M(ROLE_WRITE);
+	/* PTE_RDONLY in PAGE_SHARED since aa57157be69f (v5.4): before it a shared
+	 * writable entry started hw-dirty */
+	uint64_t rdonly_shared = f->shared_clean ? 0 : M(ROLE_RDONLY);
+	uint64_t shared = (ro | M(ROLE_WRITE)) & ~rdonly_shared;
+	uint64_t shared_exec = (ro_exec | M(ROLE_WRITE)) & ~rdonly_shared;
 	uint64_t exec_only = def | M(ROLE_RDONLY) | ng | M(ROLE_PXN);
 	bool exec = vm_flags & VM_EXEC;
 	bool wr = vm_flags & VM_WRITE;
@@ -262,10 +267,10 @@ static pgprot_t arm64_vm_get_page_prot(const struct ptesim_layout *L, unsigned l
 
 	if (exec && !rd && !wr && f->exec_only)
 		return __pgprot(exec_only);
-	if (!(vm_flags & VM_SHARED))
-		wr = false; /* COW: a private writable mapping maps read-only */
 	if (!rd && !wr && !exec)
 		return __pgprot(page_none);
+	if (!(vm_flags & VM_SHARED))
+		wr = false; /* COW: a private writable mapping maps read-only */
 	if (wr)
 		return __pgprot(exec ? shared_exec : shared);
 	return __pgprot(exec ? ro_exec : ro);

@@ -134,7 +134,7 @@ static bool check_present_state(const struct ptesim_layout *L, pte_t pte, struct
 	return true;
 }
 
-static void write_state_words(const struct ptesim_layout *L, pte_t pte, struct text *t)
+static void write_state_words(const struct ptesim_layout *L, pte_t pte, struct text *t, bool show_exec)
 {
 	uint64_t v = pte_val(pte);
 
@@ -152,14 +152,14 @@ static void write_state_words(const struct ptesim_layout *L, pte_t pte, struct t
 			add(t, "read-only dirty (DBM=0 RDONLY=1 DIRTY=1)");
 		else
 			add(t, "read-only clean");
-		if (!(v & L_mask(L, ROLE_UXN)))
+		if (show_exec && !(v & L_mask(L, ROLE_UXN)))
 			add(t, "exec");
 	} else {
 		bool d = v & L_mask(L, ROLE_HW_DIRTY), sd = v & L_mask(L, ROLE_SAVED_DIRTY);
 
 		add(t, "%s %s", (v & L_mask(L, ROLE_WRITE)) ? "writable" : "read-only",
 		    d ? "dirty" : sd ? "saved-dirty" : "clean");
-		if (!(v & L_mask(L, ROLE_NX)))
+		if (show_exec && !(v & L_mask(L, ROLE_NX)))
 			add(t, "exec");
 	}
 	if (pte_special(L, pte))
@@ -170,14 +170,20 @@ static void write_state_words(const struct ptesim_layout *L, pte_t pte, struct t
 		add(t, "cont");
 }
 
+/* present entries read "soft-dirty=1 uffd-wp=0", swap entries
+ * "exclusive=1 uffd-wp=0 soft-dirty=0" */
 static void feature_words(const struct ptesim_layout *L, const struct ptesim_decoded *d, struct text *t,
 			  bool swap)
 {
+	bool sd = L->features & PTESIM_FEAT_SOFT_DIRTY, wp = L->features & PTESIM_FEAT_UFFD_WP;
+
 	if (swap && (L->features & PTESIM_FEAT_SWP_EXCLUSIVE))
 		add(t, "exclusive=%d", d->pred[PTESIM_P_EXCLUSIVE]);
-	if (L->features & PTESIM_FEAT_UFFD_WP)
+	if (sd && !swap)
+		add(t, "soft-dirty=%d", d->pred[PTESIM_P_SOFT_DIRTY]);
+	if (wp)
 		add(t, "uffd-wp=%d", d->pred[PTESIM_P_UFFD_WP]);
-	if (L->features & PTESIM_FEAT_SOFT_DIRTY)
+	if (sd && swap)
 		add(t, "soft-dirty=%d", d->pred[PTESIM_P_SOFT_DIRTY]);
 }
 
@@ -208,9 +214,11 @@ static void decode_present(const struct ptesim_layout *L, pte_t pte, struct ptes
 		add(&t, "present-invalid"); /* pte_mkinvalid() of a user entry */
 	else
 		add(&t, "present");
-	add(&t, pte_user(L, pte) ? "user" : "kernel");
+	/* USER and execute-never are part of the PROT_NONE encoding itself */
+	if (d->kind != PTESIM_KIND_PROT_NONE)
+		add(&t, pte_user(L, pte) ? "user" : "kernel");
 	add(&t, d->pred[PTESIM_P_YOUNG] ? "young" : "old");
-	write_state_words(L, pte, &t);
+	write_state_words(L, pte, &t, d->kind != PTESIM_KIND_PROT_NONE);
 	feature_words(L, d, &t, false);
 	add(&t, "pfn=0x%llx", (unsigned long long)d->pfn);
 }

@@ -127,7 +127,7 @@ static void arm64_text(struct out *o, const struct ptesim_layout *L, const char 
 		modify_mask(o, L);
 		put(o, v4 ? "; no re-dirty" : "; then __pte_mkdirty if sw-dirty");
 	} else if (!strcmp(h, "pte_same")) {
-		put(o, v4 ? "compares the whole value" : "compares the values, ignoring PTE_RDONLY of present entries");
+		put(o, v4 ? "compares the values, ignoring PTE_RDONLY of present entries" : "compares the whole value");
 	} else if (!strcmp(h, "ptep_set_wrprotect")) {
 		put(o, v4 ? "pte_mkdirty if hw-dirty, then pte_wrprotect" : "pte_wrprotect, atomically");
 	} else if (!strcmp(h, "ptep_set_access_flags")) {

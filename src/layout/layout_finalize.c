@@ -13,6 +13,7 @@ struct fin {
 	struct ptesim_layout *L;
 	const struct arch_def *arch;
 	const int *line;
+	const int *removed_line;
 	int order[LAYOUT_MAX_FIELDS]; /* field index -> line, after sorting */
 	const char *file;
 	char *err;
@@ -198,6 +199,15 @@ static int check_swap(struct fin *f)
 	return 0;
 }
 
+/* the line that placed (or removed) the field with this role, 0 when inherited */
+static int role_line(const struct fin *f, enum role r)
+{
+	for (size_t i = 0; i < f->L->nfields; i++)
+		if (f->L->fields[i].role == r)
+			return f->order[i];
+	return f->removed_line[r];
+}
+
 static int derive_features(struct fin *f)
 {
 	struct ptesim_layout *L = f->L;
@@ -207,9 +217,11 @@ static int derive_features(struct fin *f)
 	bool swp_wp = L->role_field[ROLE_SWP_UFFD_WP] != NULL;
 
 	if (sd != swp_sd)
-		return ferr(f, 1, "soft-dirty needs both a present-entry bit (soft-dirty) and a swap bit (swp-soft-dirty)");
+		return ferr(f, max_line(role_line(f, ROLE_SOFT_DIRTY), role_line(f, ROLE_SWP_SOFT_DIRTY)),
+			    "soft-dirty needs both a present-entry bit (soft-dirty) and a swap bit (swp-soft-dirty)");
 	if (wp != swp_wp)
-		return ferr(f, 1, "uffd-wp needs both a present-entry bit (uffd-wp) and a swap bit (swp-uffd-wp)");
+		return ferr(f, max_line(role_line(f, ROLE_UFFD_WP), role_line(f, ROLE_SWP_UFFD_WP)),
+			    "uffd-wp needs both a present-entry bit (uffd-wp) and a swap bit (swp-uffd-wp)");
 	if (L->arch == PTESIM_ARCH_ARM64) {
 		bool pn = L->role_field[ROLE_PROT_NONE], pi = L->role_field[ROLE_PRESENT_INVALID];
 
@@ -308,10 +320,10 @@ static void derive_classes(struct ptesim_layout *L, const struct arch_def *a)
 }
 
 int layout_finalize(struct ptesim_layout *L, const struct arch_def *arch, const int *field_line,
-		    const char *filename, char *err, size_t errlen)
+		    const int *removed_line, const char *filename, char *err, size_t errlen)
 {
-	struct fin f = { .L = L, .arch = arch, .line = field_line, .file = filename, .err = err,
-			 .errlen = errlen };
+	struct fin f = { .L = L, .arch = arch, .line = field_line, .removed_line = removed_line,
+			 .file = filename, .err = err, .errlen = errlen };
 	int rc;
 
 	sort_fields(&f);

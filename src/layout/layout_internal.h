@@ -36,6 +36,9 @@ struct era {
 	bool user_ng;              /* user protections carry PTE_NG */
 	bool none_ng;              /* PAGE_NONE carries PTE_NG */
 	bool exec_only;            /* VM_EXEC alone maps PAGE_EXECONLY */
+	bool shared_clean;         /* PAGE_SHARED carries PTE_RDONLY (writable-clean) */
+	/* attribute bits of a user table descriptor (pmd_populate and friends) */
+	uint64_t user_table_bits;
 	const struct arch_ops *ops;
 };
 

@@ -24,6 +24,7 @@ struct parser {
 	bool builtin;
 	bool started;
 	int field_line[LAYOUT_MAX_FIELDS];
+	int removed_line[ROLE_COUNT];
 };
 
 static int perr(struct parser *p, int line, const char *fmt, ...)
@@ -290,6 +291,7 @@ static int statement(struct parser *p, char *line, char **tok, int ntok)
 		if (idx < 0)
 			return perr(p, p->lineno, "there is no %s to remove", rd->name);
 		remove_field(p, idx);
+		p->removed_line[rd->role] = p->lineno;
 		return 0;
 	}
 	if (ntok == 2 && !strcmp(tok[1], "alias-dirty")) {
@@ -368,5 +370,5 @@ int layout_parse_into(struct ptesim_layout *L, const char *text, const char *fil
 	}
 	if (!L->era)
 		return perr(&p, p.lineno, "no helper set: add 'helpers SET'");
-	return layout_finalize(L, p.arch, p.field_line, filename, err, errlen);
+	return layout_finalize(L, p.arch, p.field_line, p.removed_line, filename, err, errlen);
 }
