@@ -42,5 +42,6 @@ int cmd_decode(int argc, char **argv);
 int cmd_encode(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_helper(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 #endif

@@ -21,6 +21,7 @@ static void print_usage(FILE *out)
 	      "                                            (A and B: layout names or layout files)\n"
 	      "  helper --layout NAME|--layout-file F HELPER HEX...\n"
 	      "                                            apply a kernel helper (pte_mkclean, ...)\n"
+	      "  bench [--layout NAME] [--pages N]         simulator and live kernel, ns per page\n"
 	      "  help, --help, --version\n",
 	      out);
 }
@@ -33,6 +34,7 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{ "layouts", cmd_layouts }, { "layout", cmd_layout }, { "decode", cmd_decode },
 		{ "encode", cmd_encode },   { "diff", cmd_diff },     { "helper", cmd_helper },
+		{ "bench", cmd_bench },
 	};
 
 	if (argc < 2) {

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/* pte-encoding, hw-write-untracked and refcount: walks of every table. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check/check.h"
+#include "ptesim/pte.h"
+#include "mm/mm_internal.h"
+
+typedef bool (*entry_fn)(struct machine *m, int pid, struct vma *vma, uint64_t va, pte_t pte,
+			 void *state, struct violation *v);
+
+struct walk {
+	struct machine *m;
+	int pid;
+	entry_fn fn;
+	void *state;
+	struct violation *v;
+	bool failed;
+	uint64_t failed_va;
+};
+
+static void walk_table(void *ctx, uint64_t table_va, pte_t *table)
+{
+	struct walk *w = ctx;
+	struct mm *mm = &w->m->procs[w->pid];
+
+	for (unsigned i = 0; i < PTRS_PER_TABLE && !w->failed; i++) {
+		uint64_t va = table_va + ((uint64_t)i << PAGE_SHIFT);
+
+		if (!pte_val(table[i]))
+			continue;
+		if (w->fn(w->m, w->pid, find_vma(mm, va), va, table[i], w->state, w->v)) {
+			w->failed = true;
+			w->failed_va = va;
+		}
+	}
+}
+
+/* Calls fn on every non-zero entry of every live process; stops at the
+ * first violation it reports, and names its page. */
+static bool walk_all(struct machine *m, entry_fn fn, void *state, page_namer name, void *ctx,
+		     struct violation *v)
+{
+	for (size_t pid = 0; pid < m->nprocs; pid++) {
+		struct walk w = { m, (int)pid, fn, state, v, false, 0 };
+
+		if (!m->procs[pid].alive)
+			continue;
+		pgtable_walk_tables(&m->frames, m->L, m->procs[pid].pgd, 0, TASK_SIZE, walk_table, &w);
+		if (w.failed) {
+			name(ctx, (int)pid, w.failed_va, v->page, sizeof(v->page));
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool encoding_entry(struct machine *m, int pid, struct vma *vma, uint64_t va, pte_t pte,
+			   void *state, struct violation *v)
+{
+	struct ptesim_decoded d;
+
+	(void)pid, (void)vma, (void)va, (void)state;
+	ptesim_decode(m->L, pte_val(pte), &d);
+	if (d.kind != PTESIM_KIND_INVALID)
+		return false;
+	v->name = "pte-encoding";
+	snprintf(v->reason, sizeof(v->reason), "0x%016llx: %s", (unsigned long long)pte_val(pte), d.reason);
+	return true;
+}
+
+bool check_pte_encoding(struct machine *m, page_namer name, void *ctx, struct violation *v)
+{
+	return walk_all(m, encoding_entry, NULL, name, ctx, v);
+}
+
+static bool untracked_entry(struct machine *m, int pid, struct vma *vma, uint64_t va, pte_t pte,
+			    void *state, struct violation *v)
+{
+	const struct ptesim_layout *L = m->L;
+	uint64_t pfn;
+	const char *why = NULL;
+
+	(void)pid, (void)va, (void)state;
+	if (!pte_present(L, pte) || !mmu_can_write(L, &m->hw, pte))
+		return false;
+	pfn = vm_normal_page(m, pte);
+	if (pte_uffd_wp(L, pte))
+		why = "uffd-wp entry";
+	else if (vma && vma_soft_dirty_enabled(m, vma) && !pte_soft_dirty(L, pte))
+		why = "soft-dirty tracking armed and the entry not soft-dirty";
+	else if (vma && !(vma->vm_flags & VM_SHARED) && !pfn)
+		why = "the shared zero page";
+	else if (vma && !(vma->vm_flags & VM_SHARED) && pfn) {
+		struct frame *f = frame_of(&m->frames, pfn);
+
+		if (!(f->flags & FRAME_ANON))
+			why = "a page-cache page in a private mapping";
+		else if (f->mapcount > 1)
+			why = "a COW-shared anon page";
+	}
+	if (!why)
+		return false;
+	v->name = "hw-write-untracked";
+	snprintf(v->reason, sizeof(v->reason), "0x%016llx writable by the MMU without a fault: %s",
+		 (unsigned long long)pte_val(pte), why);
+	return true;
+}
+
+bool check_hw_write_untracked(struct machine *m, page_namer name, void *ctx, struct violation *v)
+{
+	return walk_all(m, untracked_entry, NULL, name, ctx, v);
+}
+
+struct counts {
+	uint32_t *maps; /* per frame index: entries mapping it */
+	size_t n;
+};
+
+static bool count_entry(struct machine *m, int pid, struct vma *vma, uint64_t va, pte_t pte,
+			void *state, struct violation *v)
+{
+	struct counts *c = state;
+	uint64_t pfn;
+
+	(void)pid, (void)vma, (void)va;
+	if (!pte_present(m->L, pte) || !(pfn = vm_normal_page(m, pte)))
+		return false;
+	if (!pfn_valid(&m->frames, pfn) || (frame_of(&m->frames, pfn)->flags & FRAME_TABLE)) {
+		v->name = "refcount";
+		snprintf(v->reason, sizeof(v->reason), "entry 0x%016llx maps pfn 0x%llx, which is not a data frame",
+			 (unsigned long long)pte_val(pte), (unsigned long long)pfn);
+		return true;
+	}
+	c->maps[pfn - FRAME_PFN_BASE]++;
+	return false;
+}
+
+bool check_refcount(struct machine *m, page_namer name, void *ctx, struct violation *v)
+{
+	struct counts c = { calloc(m->frames.n ? m->frames.n : 1, sizeof(uint32_t)), m->frames.n };
+	bool ok;
+
+	if (!c.maps)
+		return true; /* no memory to check with: say nothing rather than guess */
+	ok = walk_all(m, count_entry, &c, name, ctx, v);
+	for (size_t i = 0; ok && i < c.n; i++) {
+		const struct frame *f = &m->frames.v[i];
+		uint32_t refs;
+
+		if (!(f->flags & FRAME_USED) || (f->flags & (FRAME_TABLE | FRAME_ZERO)))
+			continue;
+		refs = c.maps[i] + ((f->flags & FRAME_PAGECACHE) ? 1 : 0);
+		if (f->mapcount == c.maps[i] && f->refcount == refs && refs)
+			continue;
+		v->name = "refcount";
+		snprintf(v->page, sizeof(v->page), "pfn 0x%llx", (unsigned long long)(FRAME_PFN_BASE + i));
+		snprintf(v->reason, sizeof(v->reason),
+			 "mapcount %u refcount %u, but %u entries map it%s", f->mapcount, f->refcount, c.maps[i],
+			 (f->flags & FRAME_PAGECACHE) ? " and the page cache holds it" : "");
+		ok = false;
+	}
+	free(c.maps);
+	return ok;
+}

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check/model.h"
+
+enum page_state { P_UNMAPPED, P_OWN, P_OBJECT };
+
+struct mpage {
+	uint8_t state;
+	uint64_t value; /* P_OWN */
+};
+
+struct mregion {
+	int pid, region;
+	bool shared, anon;
+	uint32_t object;
+	size_t npages;
+	struct mpage *pages;
+};
+
+struct mobject {
+	uint32_t id;
+	size_t npages;
+	uint64_t *values;
+};
+
+struct model {
+	struct mregion *regions;
+	size_t nregions;
+	struct mobject *objects;
+	size_t nobjects;
+};
+
+struct model *model_create(void)
+{
+	return calloc(1, sizeof(struct model));
+}
+
+void model_destroy(struct model *mo)
+{
+	if (!mo)
+		return;
+	for (size_t i = 0; i < mo->nregions; i++)
+		free(mo->regions[i].pages);
+	for (size_t i = 0; i < mo->nobjects; i++)
+		free(mo->objects[i].values);
+	free(mo->regions);
+	free(mo->objects);
+	free(mo);
+}
+
+static struct mobject *find_object(struct model *mo, uint32_t id)
+{
+	for (size_t i = 0; i < mo->nobjects; i++)
+		if (mo->objects[i].id == id)
+			return &mo->objects[i];
+	return NULL;
+}
+
+int model_object(struct model *mo, uint32_t id, size_t npages)
+{
+	struct mobject *o = find_object(mo, id);
+
+	if (!o) {
+		struct mobject *v = realloc(mo->objects, (mo->nobjects + 1) * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		mo->objects = v;
+		o = &v[mo->nobjects++];
+		*o = (struct mobject){ .id = id };
+	}
+	if (npages > o->npages) {
+		uint64_t *values = realloc(o->values, npages * sizeof(*values));
+
+		if (!values)
+			return -ENOMEM;
+		memset(values + o->npages, 0, (npages - o->npages) * sizeof(*values));
+		o->values = values;
+		o->npages = npages;
+	}
+	return 0;
+}
+
+static struct mregion *find_region(struct model *mo, int pid, int region)
+{
+	for (size_t i = 0; i < mo->nregions; i++)
+		if (mo->regions[i].pid == pid && mo->regions[i].region == region)
+			return &mo->regions[i];
+	return NULL;
+}
+
+static int add_region(struct model *mo, const struct mregion *r)
+{
+	struct mregion *v = realloc(mo->regions, (mo->nregions + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	mo->regions = v;
+	v[mo->nregions] = *r;
+	v[mo->nregions].pages = malloc((r->npages ? r->npages : 1) * sizeof(struct mpage));
+	if (!v[mo->nregions].pages)
+		return -ENOMEM;
+	memcpy(v[mo->nregions].pages, r->pages ? r->pages : v[mo->nregions].pages,
+	       r->pages ? r->npages * sizeof(struct mpage) : 0);
+	mo->nregions++;
+	return 0;
+}
+
+int model_map(struct model *mo, int pid, int region, size_t npages, bool shared, bool anon,
+	      uint32_t object)
+{
+	struct mregion r = { pid, region, shared, anon, object, npages, NULL };
+	int rc;
+
+	if (!anon || shared) {
+		rc = model_object(mo, object, npages);
+		if (rc)
+			return rc;
+	}
+	rc = add_region(mo, &r);
+	if (rc)
+		return rc;
+	struct mregion *nr = &mo->regions[mo->nregions - 1];
+
+	for (size_t i = 0; i < npages; i++)
+		nr->pages[i] = (anon && !shared) ? (struct mpage){ P_OWN, 0 } : (struct mpage){ P_OBJECT, 0 };
+	return 0;
+}
+
+int model_fork(struct model *mo, int parent, int child)
+{
+	size_t n = mo->nregions;
+
+	for (size_t i = 0; i < n; i++) {
+		struct mregion r = mo->regions[i];
+		int rc;
+
+		if (r.pid != parent)
+			continue;
+		r.pid = child;
+		rc = add_region(mo, &r); /* private values copied, shared ones still the object's */
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+void model_exit(struct model *mo, int pid)
+{
+	for (size_t i = 0; i < mo->nregions; i++)
+		if (mo->regions[i].pid == pid)
+			for (size_t p = 0; p < mo->regions[i].npages; p++)
+				mo->regions[i].pages[p].state = P_UNMAPPED;
+}
+
+static struct mpage *page_of(struct model *mo, int pid, int region, size_t page, struct mregion **rp)
+{
+	struct mregion *r = find_region(mo, pid, region);
+
+	if (!r || page >= r->npages)
+		return NULL;
+	*rp = r;
+	return &r->pages[page];
+}
+
+void model_unmap(struct model *mo, int pid, int region, size_t page)
+{
+	struct mregion *r;
+	struct mpage *p = page_of(mo, pid, region, page, &r);
+
+	if (p)
+		p->state = P_UNMAPPED;
+}
+
+void model_write(struct model *mo, int pid, int region, size_t page, uint64_t value)
+{
+	struct mregion *r;
+	struct mpage *p = page_of(mo, pid, region, page, &r);
+
+	if (!p || p->state == P_UNMAPPED)
+		return;
+	if (r->shared) {
+		find_object(mo, r->object)->values[page] = value;
+		return;
+	}
+	/* a private page: this process's own copy from now on */
+	p->state = P_OWN;
+	p->value = value;
+}
+
+void model_dontneed(struct model *mo, int pid, int region, size_t page)
+{
+	struct mregion *r;
+	struct mpage *p = page_of(mo, pid, region, page, &r);
+
+	if (!p || p->state == P_UNMAPPED || r->shared)
+		return;
+	if (r->anon)
+		*p = (struct mpage){ P_OWN, 0 };
+	else
+		*p = (struct mpage){ P_OBJECT, 0 }; /* the file's current contents again */
+}
+
+enum model_read model_read(struct model *mo, int pid, int region, size_t page, uint64_t *value)
+{
+	struct mregion *r;
+	struct mpage *p = page_of(mo, pid, region, page, &r);
+
+	if (!p || p->state == P_UNMAPPED)
+		return MODEL_UNMAPPED;
+	*value = p->state == P_OWN ? p->value : find_object(mo, r->object)->values[page];
+	return MODEL_VALUE;
+}

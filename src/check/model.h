@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PTESIM_CHECK_MODEL_H
+#define PTESIM_CHECK_MODEL_H
+
+/*
+ * The memory model: what user space is promised, kept apart from the
+ * simulated machine and deliberately simple. A private page holds its own
+ * value; a shared page, or a private file page not yet copied, shows its
+ * object's current value. Reads are checked against it.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct model;
+
+struct model *model_create(void);
+void model_destroy(struct model *mo);
+
+/* Objects stand for shmem and files; model object ids are the caller's. */
+int model_object(struct model *mo, uint32_t id, size_t npages);
+
+/* A region of a process: pages [0, npages). */
+int model_map(struct model *mo, int pid, int region, size_t npages, bool shared, bool anon,
+	      uint32_t object);
+int model_fork(struct model *mo, int parent, int child);
+void model_exit(struct model *mo, int pid);
+void model_unmap(struct model *mo, int pid, int region, size_t page);
+void model_write(struct model *mo, int pid, int region, size_t page, uint64_t value);
+/* MADV_DONTNEED: private anon reads zero, private file the file, shared as before */
+void model_dontneed(struct model *mo, int pid, int region, size_t page);
+
+enum model_read {
+	MODEL_VALUE,    /* *value is the only value allowed */
+	MODEL_UNMAPPED, /* the page is not mapped: the access must fault */
+};
+enum model_read model_read(struct model *mo, int pid, int region, size_t page, uint64_t *value);
+
+#endif

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fault handler, mm/memory.c: handle_pte_fault() and what it calls.
+ * Entries are built and changed only through the layout's helpers.
+ */
+#include "mm/mm_internal.h"
+
+/* fault_around_bytes: 64 KiB */
+#define FAULT_AROUND_PAGES 16
+
+static void set_pte_at(pte_t *ptep, pte_t pte)
+{
+	*ptep = pte;
+}
+
+/* do_anonymous_page() */
+static enum fault_result do_anonymous_page(struct machine *m, struct vma *vma, pte_t *ptep,
+					   bool write)
+{
+	const struct ptesim_layout *L = m->L;
+	struct frame *f;
+	uint64_t pfn;
+	pte_t entry;
+
+	if (!write) {
+		/* the shared zero page, read-only and special */
+		set_pte_at(ptep, pte_mkspecial(L, pfn_pte(L, m->frames.zero_pfn, vma->vm_page_prot)));
+		return FAULT_OK;
+	}
+	pfn = frame_alloc(&m->frames, FRAME_ANON | FRAME_ANON_EXCLUSIVE | FRAME_SWAPBACKED);
+	if (!pfn)
+		return FAULT_OOM;
+	f = frame_of(&m->frames, pfn);
+	f->mapcount = 1; /* folio_add_new_anon_rmap(RMAP_EXCLUSIVE) */
+	vma->anon_vma = true;
+	entry = pfn_pte(L, pfn, vma->vm_page_prot);
+	if (vma->vm_flags & VM_WRITE)
+		entry = pte_mkwrite(L, pte_mkdirty(L, entry));
+	set_pte_at(ptep, entry);
+	return FAULT_OK;
+}
+
+static uint64_t vma_index(const struct vma *vma, uint64_t va)
+{
+	return vma->pgoff + ((va - vma->start) >> PAGE_SHIFT);
+}
+
+/* do_fault_around(): map the neighbours already in the page cache, read-only;
+ * arm64 with hardware AF makes them old (arch_wants_old_prefaulted_pte) */
+static void do_fault_around(struct machine *m, struct mm *mm, struct vma *vma, uint64_t va)
+{
+	const struct ptesim_layout *L = m->L;
+	uint64_t span = FAULT_AROUND_PAGES * PAGE_SIZE;
+	uint64_t start = va & ~(span - 1), end = start + span;
+	struct object *o = &m->objects[vma->object];
+
+	if (vma->vm_flags & VM_UFFD_WP)
+		return; /* uffd_disable_fault_around() */
+	if (start < vma->start)
+		start = vma->start;
+	if (end > vma->end)
+		end = vma->end;
+	for (uint64_t a = start; a < end; a += PAGE_SIZE) {
+		uint64_t idx = vma_index(vma, a), pfn;
+		pte_t *ptep, entry;
+
+		if (a == va || idx >= o->npages || !(pfn = o->pfn[idx]))
+			continue;
+		ptep = mm_pte(m, mm, a, true);
+		if (!ptep || !pte_none(L, *ptep))
+			continue;
+		entry = pfn_pte(L, pfn, vma->vm_page_prot);
+		if (L->arch == PTESIM_ARCH_ARM64 && m->hw.hafdbs)
+			entry = pte_mkold(L, entry);
+		rmap_add(m, pfn);
+		set_pte_at(ptep, entry);
+	}
+}
+
+/* do_read_fault(), do_cow_fault(), do_shared_fault() */
+static enum fault_result do_fault(struct machine *m, struct mm *mm, struct vma *vma, uint64_t va,
+				  pte_t *ptep, bool write)
+{
+	const struct ptesim_layout *L = m->L;
+	uint64_t idx = vma_index(vma, va), pfn;
+	pte_t entry;
+
+	if (idx >= m->objects[vma->object].npages)
+		return FAULT_SIGBUS; /* beyond the end of the object */
+	if (!write)
+		do_fault_around(m, mm, vma, va);
+	pfn = pagecache_get(m, vma->object, idx);
+	if (!pfn)
+		return FAULT_OOM;
+	if (write && !(vma->vm_flags & VM_SHARED)) {
+		/* do_cow_fault(): a private copy, exclusive anon */
+		uint64_t copy = frame_alloc(&m->frames, FRAME_ANON | FRAME_ANON_EXCLUSIVE | FRAME_SWAPBACKED);
+
+		if (!copy)
+			return FAULT_OOM;
+		frame_of(&m->frames, copy)->data = frame_of(&m->frames, pfn)->data;
+		frame_of(&m->frames, copy)->mapcount = 1;
+		vma->anon_vma = true;
+		entry = maybe_mkwrite(m, pte_mkdirty(L, pfn_pte(L, copy, vma->vm_page_prot)), vma);
+		set_pte_at(ptep, entry);
+		return FAULT_OK;
+	}
+	entry = pfn_pte(L, pfn, vma->vm_page_prot);
+	if (write) {
+		/* do_shared_fault(): ->page_mkwrite, then fault_dirty_shared_page() */
+		entry = maybe_mkwrite(m, pte_mkdirty(L, entry), vma);
+		frame_of(&m->frames, pfn)->flags |= FRAME_DIRTY;
+	}
+	rmap_add(m, pfn);
+	set_pte_at(ptep, entry);
+	return FAULT_OK;
+}
+
+/* wp_page_reuse() */
+static enum fault_result wp_page_reuse(struct machine *m, struct vma *vma, pte_t *ptep, pte_t orig)
+{
+	const struct ptesim_layout *L = m->L;
+	pte_t entry = pte_mkyoung(L, orig);
+
+	entry = maybe_mkwrite(m, pte_mkdirty(L, entry), vma);
+	ptep_set_access_flags(L, ptep, entry, 1);
+	return FAULT_OK;
+}
+
+/* wp_page_copy(): break-before-make onto a new exclusive anon page */
+static enum fault_result wp_page_copy(struct machine *m, struct vma *vma, pte_t *ptep, pte_t orig)
+{
+	const struct ptesim_layout *L = m->L;
+	uint64_t old = vm_normal_page(m, orig);
+	uint64_t pfn = frame_alloc(&m->frames, FRAME_ANON | FRAME_ANON_EXCLUSIVE | FRAME_SWAPBACKED);
+	struct frame *f;
+	pte_t entry;
+
+	if (!pfn)
+		return FAULT_OOM;
+	f = frame_of(&m->frames, pfn);
+	f->data = old ? frame_of(&m->frames, old)->data : 0; /* the zero page copies as zeros */
+	f->mapcount = 1;
+	vma->anon_vma = true;
+	entry = pfn_pte(L, pfn, vma->vm_page_prot);
+	entry = maybe_mkwrite(m, pte_mkdirty(L, entry), vma);
+	ptep_get_and_clear(L, ptep); /* ptep_clear_flush() */
+	set_pte_at(ptep, entry);
+	if (old)
+		rmap_remove(m, old);
+	return FAULT_OK;
+}
+
+/* do_wp_page(): a store to a present entry without write permission */
+static enum fault_result do_wp_page(struct machine *m, struct vma *vma, pte_t *ptep, pte_t orig)
+{
+	uint64_t pfn = vm_normal_page(m, orig);
+	struct frame *f = pfn ? frame_of(&m->frames, pfn) : NULL;
+
+	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE)) {
+		/* wp_page_shared(): ->page_mkwrite, reuse, fault_dirty_shared_page() */
+		if (f)
+			f->flags |= FRAME_DIRTY;
+		return wp_page_reuse(m, vma, ptep, orig);
+	}
+	if (f && (f->flags & FRAME_ANON) &&
+	    ((f->flags & FRAME_ANON_EXCLUSIVE) || f->refcount == 1)) {
+		/* wp_can_reuse_anon_folio(): we hold the only reference */
+		f->flags |= FRAME_ANON_EXCLUSIVE;
+		return wp_page_reuse(m, vma, ptep, orig);
+	}
+	return wp_page_copy(m, vma, ptep, orig);
+}
+
+enum fault_result handle_mm_fault(struct machine *m, struct mm *mm, struct vma *vma, uint64_t va,
+				  bool write)
+{
+	const struct ptesim_layout *L = m->L;
+	pte_t *ptep = mm_pte(m, mm, va, true);
+	pte_t entry;
+
+	if (!ptep)
+		return FAULT_OOM;
+	entry = *ptep;
+	if (pte_none(L, entry)) {
+		/* do_pte_missing() */
+		if (vma->backing == BACKING_ANON)
+			return do_anonymous_page(m, vma, ptep, write);
+		return do_fault(m, mm, vma, va, ptep, write);
+	}
+	if (!pte_present(L, entry))
+		return FAULT_SIGBUS; /* swap entries and markers: not simulated yet */
+	if (pte_protnone(L, entry))
+		return FAULT_SIGSEGV; /* no NUMA hinting: a PROT_NONE VMA is not accessible */
+	if (write) {
+		if (!pte_write(L, entry))
+			return do_wp_page(m, vma, ptep, entry);
+		entry = pte_mkdirty(L, entry);
+	}
+	/* an access-flag fault, or DBM off: the kernel does in software what
+	 * the hardware would have done */
+	entry = pte_mkyoung(L, entry);
+	ptep_set_access_flags(L, ptep, entry, write);
+	return FAULT_OK;
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PTESIM_MM_MM_H
+#define PTESIM_MM_MM_H
+
+/*
+ * The kernel: processes with VMAs, the fault handler, fork, mprotect, zap
+ * and pagemap. It touches entries only through the layout's helpers
+ * (src/arch/pgtable.h); the hardware's own updates happen in src/hw.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hw/mmu.h"
+#include "mm/machine.h"
+
+/* vm_flags (include/linux/mm.h); VM_SOFTDIRTY is 0 without soft-dirty */
+#define VM_MAYREAD 0x10UL
+#define VM_MAYWRITE 0x20UL
+#define VM_MAYEXEC 0x40UL
+#define VM_MAYSHARE 0x80UL
+#define VM_UFFD_WP 0x1000UL
+#define VM_SOFTDIRTY_BIT 0x08000000UL
+
+enum backing {
+	BACKING_ANON = 0,
+	BACKING_SHMEM, /* shmem:OBJ, and MAP_SHARED|MAP_ANONYMOUS (shmem_zero_setup) */
+	BACKING_FILE,  /* a regular file with writeback */
+};
+
+struct vma {
+	uint64_t start, end;
+	unsigned long vm_flags;
+	pgprot_t vm_page_prot;
+	enum backing backing;
+	uint32_t object;  /* page-cache object for shmem and file */
+	uint64_t pgoff;   /* the object's page index at start */
+	bool anon_vma;    /* an anon page was ever mapped here (vma_needs_copy) */
+};
+
+/* A page-cache object: shmem or a file, with the data its pages hold
+ * on disk (files) when not in memory. */
+struct object {
+	enum backing kind;
+	uint64_t *pfn;    /* page index -> frame in the page cache, 0 when absent */
+	uint64_t *disk;   /* page index -> data on disk (files) */
+	size_t npages;
+};
+
+struct mm {
+	bool alive;
+	uint64_t pgd;
+	struct vma *vmas; /* sorted by start, not overlapping */
+	size_t nvmas, cap;
+	uint64_t next_va;
+};
+
+enum fault_result {
+	FAULT_OK = 0,
+	FAULT_RETRY,   /* the entry changed: walk again */
+	FAULT_SIGSEGV,
+	FAULT_SIGBUS,
+	FAULT_OOM,
+};
+
+struct machine {
+	const struct ptesim_layout *L;
+	struct mmu_config hw;
+	struct frames frames;
+	struct mm *procs;
+	size_t nprocs;
+	struct object *objects;
+	size_t nobjects;
+	unsigned long vm_softdirty; /* VM_SOFTDIRTY, 0 when the layout has no soft-dirty */
+};
+
+int machine_init(struct machine *m, const struct ptesim_layout *L, bool hafdbs);
+void machine_destroy(struct machine *m);
+
+/* Processes: 0 is the first one. */
+int mm_new(struct machine *m, int *pid);
+int mm_fork(struct machine *m, int parent, int *child);
+void mm_exit(struct machine *m, int pid);
+
+/* Objects named by scenarios (shmem:OBJ, file:OBJ). */
+int object_new(struct machine *m, enum backing kind, size_t npages, uint32_t *id);
+
+/* System calls; 0 or a negative errno. prot is VM_READ|VM_WRITE|VM_EXEC. */
+int mm_mmap(struct machine *m, int pid, uint64_t npages, unsigned long prot, bool shared,
+	    enum backing backing, uint32_t object, uint64_t *va);
+int mm_munmap(struct machine *m, int pid, uint64_t va, uint64_t len);
+int mm_mprotect(struct machine *m, int pid, uint64_t va, uint64_t len, unsigned long prot);
+int mm_madvise_dontneed(struct machine *m, int pid, uint64_t va, uint64_t len);
+
+/* A user load or store: the MMU walks, the kernel handles what faults. */
+enum access_result { ACCESS_OK, ACCESS_SEGV, ACCESS_BUS };
+enum access_result mm_access(struct machine *m, int pid, uint64_t va, bool write, uint64_t *value);
+
+/* /proc/PID/pagemap for one page, as a user without CAP_SYS_ADMIN reads it
+ * (no pfn). */
+uint64_t mm_pagemap(struct machine *m, int pid, uint64_t va);
+#define PM_SOFT_DIRTY (UINT64_C(1) << 55)
+#define PM_MMAP_EXCLUSIVE (UINT64_C(1) << 56)
+#define PM_UFFD_WP (UINT64_C(1) << 57)
+#define PM_FILE (UINT64_C(1) << 61)
+#define PM_SWAP (UINT64_C(1) << 62)
+#define PM_PRESENT (UINT64_C(1) << 63)
+
+struct vma *find_vma(struct mm *mm, uint64_t va);
+pte_t *mm_pte(struct machine *m, struct mm *mm, uint64_t va, bool alloc);
+enum fault_result handle_mm_fault(struct machine *m, struct mm *mm, struct vma *vma, uint64_t va,
+				  bool write);
+/* zap_pte_range() over [start, end) of one VMA */
+void zap_range(struct machine *m, struct mm *mm, struct vma *vma, uint64_t start, uint64_t end,
+	       bool drop_markers);
+
+#endif

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PTESIM_MM_INTERNAL_H
+#define PTESIM_MM_INTERNAL_H
+
+#include "mm/mm.h"
+
+bool vma_soft_dirty_enabled(const struct machine *m, const struct vma *vma);
+bool vma_wants_writenotify(const struct machine *m, const struct vma *vma);
+void vma_set_page_prot(const struct machine *m, struct vma *vma);
+int vma_split_range(struct mm *mm, uint64_t start, uint64_t end);
+bool range_mapped(struct mm *mm, uint64_t start, uint64_t end);
+int object_grow(struct machine *m, uint32_t object, uint64_t npages);
+/* free_pgtables(): PTE tables no VMA covers any more */
+void free_unused_tables(struct machine *m, struct mm *mm, uint64_t start, uint64_t end);
+
+/* is_cow_mapping(): private and may be written */
+static inline bool is_cow_mapping(unsigned long flags)
+{
+	return (flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE;
+}
+
+/* vm_normal_page(): the frame behind a present entry, 0 for the zero page
+ * and other special mappings */
+static inline uint64_t vm_normal_page(const struct machine *m, pte_t pte)
+{
+	if (pte_special(m->L, pte))
+		return 0;
+	return pte_pfn(m->L, pte);
+}
+
+/* maybe_mkwrite() */
+static inline pte_t maybe_mkwrite(const struct machine *m, pte_t pte, const struct vma *vma)
+{
+	return (vma->vm_flags & VM_WRITE) ? pte_mkwrite(m->L, pte) : pte;
+}
+
+/* The page-cache page of an object, read from disk when absent. */
+uint64_t pagecache_get(struct machine *m, uint32_t object, uint64_t index);
+/* Map a frame through a new entry: rmap and reference. */
+void rmap_add(struct machine *m, uint64_t pfn);
+/* Unmap one entry's frame: rmap and reference dropped. */
+void rmap_remove(struct machine *m, uint64_t pfn);
+
+#endif

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/* mprotect: mprotect_fixup() and change_protection(), mm/mprotect.c */
+#include <errno.h>
+
+#include "mm/mm_internal.h"
+
+/* can_change_pte_writable(): make a present entry writable without a fault
+ * only when no fault is wanted: not soft-dirty tracked while clean, not
+ * uffd-wp, and a private page must be exclusively ours */
+static bool can_change_pte_writable(const struct machine *m, const struct vma *vma, pte_t pte)
+{
+	const struct ptesim_layout *L = m->L;
+	uint64_t pfn;
+
+	if (!(vma->vm_flags & VM_WRITE) || pte_protnone(L, pte))
+		return false;
+	if (vma_soft_dirty_enabled(m, vma) && !pte_soft_dirty(L, pte))
+		return false; /* pte_needs_soft_dirty_wp() */
+	if ((vma->vm_flags & VM_UFFD_WP) && pte_uffd_wp(L, pte))
+		return false; /* userfaultfd_pte_wp() */
+	if (!(vma->vm_flags & VM_SHARED)) {
+		pfn = vm_normal_page(m, pte);
+		return pfn && (frame_of((struct frames *)&m->frames, pfn)->flags &
+			       (FRAME_ANON | FRAME_ANON_EXCLUSIVE)) == (FRAME_ANON | FRAME_ANON_EXCLUSIVE);
+	}
+	return pte_dirty(L, pte); /* the filesystem has seen the write already */
+}
+
+struct prot_ctx {
+	struct machine *m;
+	struct vma *vma;
+	bool try_writable;
+};
+
+static void change_pte_table(void *ctx, uint64_t table_va, pte_t *table)
+{
+	struct prot_ctx *c = ctx;
+	const struct ptesim_layout *L = c->m->L;
+
+	for (unsigned i = 0; i < PTRS_PER_TABLE; i++) {
+		uint64_t va = table_va + ((uint64_t)i << PAGE_SHIFT);
+		pte_t old, ptent;
+
+		if (va < c->vma->start || va >= c->vma->end || !pte_present(L, table[i]))
+			continue;
+		old = ptep_modify_prot_start(L, &table[i]);
+		ptent = pte_modify(L, old, c->vma->vm_page_prot);
+		if (c->try_writable && !pte_write(L, ptent) && can_change_pte_writable(c->m, c->vma, ptent))
+			ptent = pte_mkwrite(L, ptent);
+		ptep_modify_prot_commit(L, &table[i], old, ptent);
+	}
+}
+
+static void change_protection(struct machine *m, struct mm *mm, struct vma *vma)
+{
+	/* vma_wants_manual_pte_write_upgrade() */
+	struct prot_ctx c = { m, vma,
+			      (vma->vm_flags & VM_SHARED) ? vma_wants_writenotify(m, vma)
+							  : (vma->vm_flags & VM_WRITE) != 0 };
+
+	pgtable_walk_tables(&m->frames, m->L, mm->pgd, vma->start, vma->end, change_pte_table, &c);
+}
+
+int mm_mprotect(struct machine *m, int pid, uint64_t va, uint64_t len, unsigned long prot)
+{
+	struct mm *mm = &m->procs[pid];
+	uint64_t end;
+	int rc;
+
+	if ((prot & ~(VM_READ | VM_WRITE | VM_EXEC)) || (va & (PAGE_SIZE - 1)))
+		return -EINVAL;
+	len = (len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	if (!len)
+		return 0;
+	if (va >= TASK_SIZE || len > TASK_SIZE - va)
+		return -ENOMEM;
+	end = va + len;
+	if (!range_mapped(mm, va, end))
+		return -ENOMEM;
+	for (uint64_t a = va; a < end;) {
+		struct vma *v = find_vma(mm, a);
+
+		if ((prot & VM_WRITE) && !(v->vm_flags & VM_MAYWRITE))
+			return -EACCES;
+		a = v->end;
+	}
+	rc = vma_split_range(mm, va, end);
+	if (rc)
+		return rc;
+	for (uint64_t a = va; a < end;) {
+		struct vma *v = find_vma(mm, a);
+
+		v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | prot;
+		vma_set_page_prot(m, v);
+		change_protection(m, mm, v);
+		a = v->end;
+	}
+	return 0;
+}

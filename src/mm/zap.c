@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/* zap_pte_range() for munmap, exit and MADV_DONTNEED; free_pgtables(). */
+#include "mm/mm_internal.h"
+
+struct zap_ctx {
+	struct machine *m;
+	struct vma *vma;
+	uint64_t start, end;
+	bool drop_markers;
+};
+
+/* zap_present_ptes(): file and shmem pages keep what the entry knew
+ * (folio_mark_dirty, folio_mark_accessed); anon data is simply dropped */
+static void zap_present(struct zap_ctx *z, pte_t *ptep)
+{
+	const struct ptesim_layout *L = z->m->L;
+	pte_t old = ptep_get_and_clear(L, ptep);
+	uint64_t pfn = vm_normal_page(z->m, old);
+
+	if (!pfn)
+		return; /* the zero page */
+	if (!(frame_of(&z->m->frames, pfn)->flags & FRAME_ANON)) {
+		if (pte_dirty(L, old))
+			frame_of(&z->m->frames, pfn)->flags |= FRAME_DIRTY;
+		if (pte_young(L, old))
+			frame_of(&z->m->frames, pfn)->flags |= FRAME_REFERENCED;
+	}
+	rmap_remove(z->m, pfn);
+}
+
+static void zap_table(void *ctx, uint64_t table_va, pte_t *table)
+{
+	struct zap_ctx *z = ctx;
+	const struct ptesim_layout *L = z->m->L;
+
+	for (unsigned i = 0; i < PTRS_PER_TABLE; i++) {
+		uint64_t va = table_va + ((uint64_t)i << PAGE_SHIFT);
+
+		if (va < z->start || va >= z->end || pte_none(L, table[i]))
+			continue;
+		if (pte_present(L, table[i]))
+			zap_present(z, &table[i]);
+		else
+			table[i] = __pte(0); /* no swap or marker entries exist yet */
+	}
+}
+
+void zap_range(struct machine *m, struct mm *mm, struct vma *vma, uint64_t start, uint64_t end,
+	       bool drop_markers)
+{
+	struct zap_ctx z = { m, vma, start, end, drop_markers };
+
+	pgtable_walk_tables(&m->frames, m->L, mm->pgd, start, end, zap_table, &z);
+}
+
+struct free_ctx {
+	struct machine *m;
+	struct mm *mm;
+	uint64_t tables[64];
+	int n;
+};
+
+static void note_table(void *ctx, uint64_t table_va, pte_t *table)
+{
+	struct free_ctx *f = ctx;
+	uint64_t end = table_va + PTRS_PER_TABLE * PAGE_SIZE;
+
+	(void)table;
+	for (size_t i = 0; i < f->mm->nvmas; i++)
+		if (f->mm->vmas[i].start < end && f->mm->vmas[i].end > table_va)
+			return; /* still covers a mapping */
+	if (f->n < 64)
+		f->tables[f->n++] = table_va;
+}
+
+void free_unused_tables(struct machine *m, struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct free_ctx f = { m, mm, { 0 }, 0 };
+
+	/* in rounds: a round frees at most 64 tables */
+	do {
+		f.n = 0;
+		pgtable_walk_tables(&m->frames, m->L, mm->pgd, start, end, note_table, &f);
+		for (int i = 0; i < f.n; i++)
+			pgtable_free_pte_table(&m->frames, m->L, mm->pgd, f.tables[i]);
+	} while (f.n == 64);
+}
+
+void mm_exit(struct machine *m, int pid)
+{
+	struct mm *mm = &m->procs[pid];
+
+	if (!mm->alive)
+		return;
+	for (size_t i = 0; i < mm->nvmas; i++)
+		zap_range(m, mm, &mm->vmas[i], mm->vmas[i].start, mm->vmas[i].end, true);
+	pgtable_free(&m->frames, m->L, mm->pgd);
+	mm->nvmas = 0;
+	mm->alive = false;
+}
