@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef PTESIM_SCENARIO_RUN_H
+#define PTESIM_SCENARIO_RUN_H
+
+/*
+ * Running a parsed scenario on one layout, in a simulation of its own:
+ * each command on the machine and on the memory model, the invariants
+ * after every command, observations printed as the language says.
+ */
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "ptesim/layout.h"
+#include "scenario/program.h"
+
+enum run_status { RUN_PASS, RUN_FAIL, RUN_NA };
+
+struct run_result {
+	enum run_status status;
+	unsigned line;             /* FAIL: the command's line */
+	char command[160];         /* FAIL: its text */
+	const char *violation;     /* FAIL by an invariant: its name; NULL for a failed expectation */
+	char detail[400];          /* FAIL: "p0 A[0] ..." / n/a: the reason */
+	unsigned commands;         /* commands run */
+};
+
+struct run_options {
+	FILE *observe; /* where observations go; NULL: none */
+	FILE *trace;   /* --trace: each command and the entries it changed; NULL: none */
+	const char *prefix; /* put before observation lines (several layouts), or NULL */
+};
+
+void scn_run(const struct scn_program *p, const ptesim_layout *L, const struct run_options *opt,
+	     struct run_result *r);
+
+/* "arm64-v6.10: pass", "...: FAIL at line 9 (...): violation X: ...", with
+ * " (expected)" when the program declares that failure. */
+void scn_result_line(const struct scn_program *p, const ptesim_layout *L, const struct run_result *r,
+		     char *buf, size_t size);
+/* Whether the result is the one the program declares for the layout (no
+ * declaration: pass or n/a). */
+bool scn_result_as_declared(const struct scn_program *p, const ptesim_layout *L,
+			    const struct run_result *r);
+
+#endif
