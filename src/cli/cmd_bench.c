@@ -73,10 +73,16 @@ static int bench_sim(const ptesim_layout *L, uint64_t pages, struct result *r)
 	t = now_ns();
 	mm_mprotect(&m, pid, va, len, VM_READ | VM_WRITE);
 	r->sim[OP_MPROTECT_RW] = now_ns() - t;
+	uint64_t *pm = malloc(pages * sizeof(*pm));
+
+	if (!pm)
+		return -ENOMEM;
 	t = now_ns();
-	for (uint64_t i = 0; i < pages; i++)
-		sink += mm_pagemap(&m, pid, va + i * PAGE_SIZE) >> 63;
+	mm_pagemap_range(&m, pid, va, pages, pm);
 	r->sim[OP_PAGEMAP] = now_ns() - t;
+	for (uint64_t i = 0; i < pages; i++)
+		sink += pm[i] >> 63;
+	free(pm);
 	t = now_ns();
 	mm_madvise_dontneed(&m, pid, va, len);
 	r->sim[OP_DONTNEED] = now_ns() - t;

@@ -8,6 +8,8 @@ static void print_usage(FILE *out)
 {
 	fputs("usage: ptesim COMMAND [ARGS]\n"
 	      "\n"
+	      "  run FILE... [--layout NAME[,NAME]|all] [--layout-file F] [--trace]\n"
+	      "                                            run scenarios; one result line per layout\n"
 	      "  layouts [--layout-file F]                 the layouts, one line each\n"
 	      "  layout NAME|--layout-file F [--format text|markdown|json|svg]\n"
 	      "                                            the 64-bit map of each form\n"
@@ -34,7 +36,7 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{ "layouts", cmd_layouts }, { "layout", cmd_layout }, { "decode", cmd_decode },
 		{ "encode", cmd_encode },   { "diff", cmd_diff },     { "helper", cmd_helper },
-		{ "bench", cmd_bench },
+		{ "bench", cmd_bench },    { "run", cmd_run },
 	};
 
 	if (argc < 2) {

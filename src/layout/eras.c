@@ -32,7 +32,8 @@ static void eras_init(void)
 	eras[0] = (struct era){ .name = "arm64-v4.15", .arch = PTESIM_ARCH_ARM64, .max_swapfiles = 27,
 				.hwpoison_num = 1, .migration_num = 2, .device_num = 2, .marker_mask = 0,
 				.mig_ad_bit = -1, .mt_normal = 4, .user_ng = true, .none_ng = false,
-				.exec_only = true, .user_table_bits = 3, .ops = arm64_ops("arm64-v4.15") };
+				.exec_only = true, .user_table_bits = 3, .mm_4_15 = true,
+				.ops = arm64_ops("arm64-v4.15") };
 	eras[1] = (struct era){ .name = "arm64-v6.9", .arch = PTESIM_ARCH_ARM64, .max_swapfiles = 23,
 				.hwpoison_num = 1, .migration_num = 3, .device_num = 4,
 				.marker_mask = PTE_MARKER_UFFD_WP | PTE_MARKER_POISONED, .mig_ad_bit = 36,

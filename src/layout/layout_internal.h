@@ -37,6 +37,8 @@ struct era {
 	bool none_ng;              /* PAGE_NONE carries PTE_NG */
 	bool exec_only;            /* VM_EXEC alone maps PAGE_EXECONLY */
 	bool shared_clean;         /* PAGE_SHARED carries PTE_RDONLY (writable-clean) */
+	/* mm code of 4.15 where it differs from today's (mprotect's write upgrade) */
+	bool mm_4_15;
 	/* attribute bits of a user table descriptor (pmd_populate and friends) */
 	uint64_t user_table_bits;
 	const struct arch_ops *ops;

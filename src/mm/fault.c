@@ -45,22 +45,32 @@ static uint64_t vma_index(const struct vma *vma, uint64_t va)
 	return vma->pgoff + ((va - vma->start) >> PAGE_SHIFT);
 }
 
-/* do_fault_around(): map the neighbours already in the page cache, read-only;
- * arm64 with hardware AF makes them old (arch_wants_old_prefaulted_pte) */
+/* do_fault_around(): map the neighbours already in the page cache,
+ * read-only, in a window of fault_around_bytes that starts at the aligned
+ * PTE index or at the VMA's start, whichever is later, and stops at the VMA,
+ * the page table and the end of the object; arm64 with hardware AF makes
+ * them old (arch_wants_old_prefaulted_pte) */
 static void do_fault_around(struct machine *m, struct mm *mm, struct vma *vma, uint64_t va)
 {
 	const struct ptesim_layout *L = m->L;
-	uint64_t span = FAULT_AROUND_PAGES * PAGE_SIZE;
-	uint64_t start = va & ~(span - 1), end = start + span;
+	uint64_t pte_off = (va >> PAGE_SHIFT) & (PTRS_PER_TABLE - 1);
+	uint64_t vma_off = (va - vma->start) >> PAGE_SHIFT;
+	uint64_t vma_pages = (vma->end - vma->start) >> PAGE_SHIFT;
+	uint64_t from = pte_off & ~(uint64_t)(FAULT_AROUND_PAGES - 1), to;
+	uint64_t table_va = va & ~(PTRS_PER_TABLE * PAGE_SIZE - 1);
 	struct object *o = &m->objects[vma->object];
 
 	if (vma->vm_flags & VM_UFFD_WP)
 		return; /* uffd_disable_fault_around() */
-	if (start < vma->start)
-		start = vma->start;
-	if (end > vma->end)
-		end = vma->end;
-	for (uint64_t a = start; a < end; a += PAGE_SIZE) {
+	if (from < pte_off - (pte_off < vma_off ? pte_off : vma_off))
+		from = pte_off - (pte_off < vma_off ? pte_off : vma_off);
+	to = from + FAULT_AROUND_PAGES;
+	if (to > PTRS_PER_TABLE)
+		to = PTRS_PER_TABLE;
+	if (to > pte_off + vma_pages - vma_off)
+		to = pte_off + vma_pages - vma_off;
+	for (uint64_t idx_pte = from; idx_pte < to; idx_pte++) {
+		uint64_t a = table_va + (idx_pte << PAGE_SHIFT);
 		uint64_t idx = vma_index(vma, a), pfn;
 		pte_t *ptep, entry;
 

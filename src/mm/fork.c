@@ -44,20 +44,19 @@ static void copy_table(void *ctx, uint64_t table_va, pte_t *table)
 {
 	struct copy_ctx *c = ctx;
 	const struct ptesim_layout *L = c->m->L;
+	pte_t *dst = NULL; /* the child's table at the same address, made on first use */
 
 	for (unsigned i = 0; i < PTRS_PER_TABLE && !c->err; i++) {
 		uint64_t va = table_va + ((uint64_t)i << PAGE_SHIFT);
-		pte_t *dst;
 
 		if (va < c->src_vma->start || va >= c->src_vma->end || pte_none(L, table[i]))
 			continue;
-		dst = mm_pte(c->m, c->dst, va, true);
-		if (!dst) {
+		if (!dst && !(dst = mm_pte(c->m, c->dst, table_va, true))) {
 			c->err = -ENOMEM;
 			return;
 		}
 		if (pte_present(L, table[i]))
-			copy_present(c, &table[i], dst);
+			copy_present(c, &table[i], &dst[i]);
 		/* swap entries and markers are not simulated yet: none can exist */
 	}
 }

@@ -99,6 +99,8 @@ enum access_result mm_access(struct machine *m, int pid, uint64_t va, bool write
 /* /proc/PID/pagemap for one page, as a user without CAP_SYS_ADMIN reads it
  * (no pfn). */
 uint64_t mm_pagemap(struct machine *m, int pid, uint64_t va);
+/* n consecutive pages from va into out[] */
+void mm_pagemap_range(struct machine *m, int pid, uint64_t va, uint64_t n, uint64_t *out);
 #define PM_SOFT_DIRTY (UINT64_C(1) << 55)
 #define PM_MMAP_EXCLUSIVE (UINT64_C(1) << 56)
 #define PM_UFFD_WP (UINT64_C(1) << 57)

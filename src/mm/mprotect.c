@@ -32,6 +32,17 @@ struct prot_ctx {
 	bool try_writable;
 };
 
+/* 4.15 change_pte_range(): "Avoid taking write faults for known dirty
+ * pages": only a shared writenotify mapping's dirty entries, and only
+ * where soft-dirty tracking would not lose a write */
+static bool legacy_upgrade(const struct prot_ctx *c, pte_t pte)
+{
+	const struct ptesim_layout *L = c->m->L;
+
+	return vma_wants_writenotify(c->m, c->vma) && pte_dirty(L, pte) &&
+	       (pte_soft_dirty(L, pte) || !(c->vma->vm_flags & c->m->vm_softdirty));
+}
+
 static void change_pte_table(void *ctx, uint64_t table_va, pte_t *table)
 {
 	struct prot_ctx *c = ctx;
@@ -45,8 +56,13 @@ static void change_pte_table(void *ctx, uint64_t table_va, pte_t *table)
 			continue;
 		old = ptep_modify_prot_start(L, &table[i]);
 		ptent = pte_modify(L, old, c->vma->vm_page_prot);
-		if (c->try_writable && !pte_write(L, ptent) && can_change_pte_writable(c->m, c->vma, ptent))
+		if (L->era->mm_4_15) {
+			if (legacy_upgrade(c, ptent))
+				ptent = pte_mkwrite(L, ptent);
+		} else if (c->try_writable && !pte_write(L, ptent) &&
+			   can_change_pte_writable(c->m, c->vma, ptent)) {
 			ptent = pte_mkwrite(L, ptent);
+		}
 		ptep_modify_prot_commit(L, &table[i], old, ptent);
 	}
 }
@@ -61,11 +77,13 @@ static void change_protection(struct machine *m, struct mm *mm, struct vma *vma)
 	pgtable_walk_tables(&m->frames, m->L, mm->pgd, vma->start, vma->end, change_pte_table, &c);
 }
 
+/* do_mprotect_pkey(): VMA after VMA from start; a hole or a VMA that may
+ * not become writable stops the walk with ENOMEM or EACCES, and the VMAs
+ * already changed stay changed */
 int mm_mprotect(struct machine *m, int pid, uint64_t va, uint64_t len, unsigned long prot)
 {
 	struct mm *mm = &m->procs[pid];
 	uint64_t end;
-	int rc;
 
 	if ((prot & ~(VM_READ | VM_WRITE | VM_EXEC)) || (va & (PAGE_SIZE - 1)))
 		return -EINVAL;
@@ -75,21 +93,20 @@ int mm_mprotect(struct machine *m, int pid, uint64_t va, uint64_t len, unsigned 
 	if (va >= TASK_SIZE || len > TASK_SIZE - va)
 		return -ENOMEM;
 	end = va + len;
-	if (!range_mapped(mm, va, end))
-		return -ENOMEM;
 	for (uint64_t a = va; a < end;) {
 		struct vma *v = find_vma(mm, a);
+		uint64_t stop;
+		int rc;
 
+		if (!v)
+			return -ENOMEM;
 		if ((prot & VM_WRITE) && !(v->vm_flags & VM_MAYWRITE))
 			return -EACCES;
-		a = v->end;
-	}
-	rc = vma_split_range(mm, va, end);
-	if (rc)
-		return rc;
-	for (uint64_t a = va; a < end;) {
-		struct vma *v = find_vma(mm, a);
-
+		stop = v->end < end ? v->end : end;
+		rc = vma_split_range(mm, a, stop);
+		if (rc)
+			return rc;
+		v = find_vma(mm, a);
 		v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | prot;
 		vma_set_page_prot(m, v);
 		change_protection(m, mm, v);

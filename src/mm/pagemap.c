@@ -2,20 +2,16 @@
 /* /proc/PID/pagemap: pte_to_pagemap_entry() and pagemap_pte_hole(), fs/proc/task_mmu.c */
 #include "mm/mm_internal.h"
 
-uint64_t mm_pagemap(struct machine *m, int pid, uint64_t va)
+/* one page of a VMA; ptep NULL when no table holds it */
+static uint64_t pagemap_entry(struct machine *m, const struct vma *vma, const pte_t *ptep)
 {
 	const struct ptesim_layout *L = m->L;
-	struct mm *mm = &m->procs[pid];
-	struct vma *vma = find_vma(mm, va);
 	uint64_t flags = 0, pfn;
-	pte_t *ptep, pte;
+	pte_t pte;
 
-	if (!vma)
-		return 0;
 	/* VM_SOFTDIRTY makes every page of the VMA soft-dirty, holes included */
 	if (vma->vm_flags & m->vm_softdirty)
 		flags |= PM_SOFT_DIRTY;
-	ptep = mm_pte(m, mm, va, false);
 	if (!ptep || pte_none(L, *ptep))
 		return flags;
 	pte = *ptep;
@@ -43,4 +39,37 @@ uint64_t mm_pagemap(struct machine *m, int pid, uint64_t va)
 	if (pte_swp_uffd_wp(L, pte) || pte_marker_uffd_wp(L, pte))
 		flags |= PM_UFFD_WP;
 	return flags;
+}
+
+uint64_t mm_pagemap(struct machine *m, int pid, uint64_t va)
+{
+	struct mm *mm = &m->procs[pid];
+	struct vma *vma = find_vma(mm, va);
+
+	return vma ? pagemap_entry(m, vma, mm_pte(m, mm, va, false)) : 0;
+}
+
+/* pagemap_read() over n pages: one VMA lookup per VMA, one table walk per table */
+void mm_pagemap_range(struct machine *m, int pid, uint64_t va, uint64_t n, uint64_t *out)
+{
+	struct mm *mm = &m->procs[pid];
+	struct vma *vma = NULL;
+	pte_t *table = NULL;
+	uint64_t table_va = 1; /* no table yet: never aligned */
+
+	for (uint64_t i = 0; i < n; i++, va += PAGE_SIZE) {
+		uint64_t tva = va & ~(PTRS_PER_TABLE * PAGE_SIZE - 1);
+
+		if (!vma || va < vma->start || va >= vma->end)
+			vma = find_vma(mm, va);
+		if (!vma) {
+			out[i] = 0;
+			continue;
+		}
+		if (tva != table_va) {
+			table_va = tva;
+			table = mm_pte(m, mm, tva, false);
+		}
+		out[i] = pagemap_entry(m, vma, table ? &table[(va - tva) >> PAGE_SHIFT] : NULL);
+	}
 }
