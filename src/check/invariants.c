@@ -115,8 +115,10 @@ bool check_hw_write_untracked(struct machine *m, page_namer name, void *ctx, str
 }
 
 struct counts {
-	uint32_t *maps; /* per frame index: entries mapping it */
+	uint32_t *maps;  /* per frame index: entries mapping it */
 	size_t n;
+	uint32_t *slots; /* per swap offset: swap entries pointing at it */
+	size_t nslots;
 };
 
 static bool count_entry(struct machine *m, int pid, struct vma *vma, uint64_t va, pte_t pte,
@@ -126,6 +128,18 @@ static bool count_entry(struct machine *m, int pid, struct vma *vma, uint64_t va
 	uint64_t pfn;
 
 	(void)pid, (void)vma, (void)va;
+	if (is_real_swap_pte(m, pte)) {
+		uint64_t off = swp_offset(pte_to_swp_entry(m->L, pte));
+
+		if (off >= c->nslots || !m->swap.slots[off].count) {
+			v->name = "refcount";
+			snprintf(v->reason, sizeof(v->reason), "swap entry 0x%016llx points at free slot %llu",
+				 (unsigned long long)pte_val(pte), (unsigned long long)off);
+			return true;
+		}
+		c->slots[off]++;
+		return false;
+	}
 	if (!pte_present(m->L, pte) || !(pfn = vm_normal_page(m, pte)))
 		return false;
 	if (!pfn_valid(&m->frames, pfn) || (frame_of(&m->frames, pfn)->flags & FRAME_TABLE)) {
@@ -140,28 +154,44 @@ static bool count_entry(struct machine *m, int pid, struct vma *vma, uint64_t va
 
 bool check_refcount(struct machine *m, page_namer name, void *ctx, struct violation *v)
 {
-	struct counts c = { calloc(m->frames.n ? m->frames.n : 1, sizeof(uint32_t)), m->frames.n };
+	struct counts c = { calloc(m->frames.n ? m->frames.n : 1, sizeof(uint32_t)), m->frames.n,
+			    calloc(m->swap.n ? m->swap.n : 1, sizeof(uint32_t)), m->swap.n };
 	bool ok;
 
-	if (!c.maps)
+	if (!c.maps || !c.slots) {
+		free(c.maps);
+		free(c.slots);
 		return true; /* no memory to check with: say nothing rather than guess */
+	}
 	ok = walk_all(m, count_entry, &c, name, ctx, v);
+	for (size_t off = 1; ok && off < c.nslots; off++) {
+		if (m->swap.slots[off].count == c.slots[off])
+			continue;
+		v->name = "refcount";
+		snprintf(v->page, sizeof(v->page), "swap slot %zu", off);
+		snprintf(v->reason, sizeof(v->reason), "swap count %u, but %u entries point at it",
+			 m->swap.slots[off].count, c.slots[off]);
+		ok = false;
+	}
 	for (size_t i = 0; ok && i < c.n; i++) {
 		const struct frame *f = &m->frames.v[i];
 		uint32_t refs;
 
 		if (!(f->flags & FRAME_USED) || (f->flags & (FRAME_TABLE | FRAME_ZERO)))
 			continue;
-		refs = c.maps[i] + ((f->flags & FRAME_PAGECACHE) ? 1 : 0);
+		refs = c.maps[i] + ((f->flags & FRAME_PAGECACHE) ? 1 : 0) + ((f->flags & FRAME_SWAPCACHE) ? 1 : 0);
 		if (f->mapcount == c.maps[i] && f->refcount == refs && refs)
 			continue;
 		v->name = "refcount";
 		snprintf(v->page, sizeof(v->page), "pfn 0x%llx", (unsigned long long)(FRAME_PFN_BASE + i));
 		snprintf(v->reason, sizeof(v->reason),
 			 "mapcount %u refcount %u, but %u entries map it%s", f->mapcount, f->refcount, c.maps[i],
-			 (f->flags & FRAME_PAGECACHE) ? " and the page cache holds it" : "");
+			 (f->flags & FRAME_PAGECACHE)   ? " and the page cache holds it"
+			 : (f->flags & FRAME_SWAPCACHE) ? " and the swap cache holds it"
+							: "");
 		ok = false;
 	}
 	free(c.maps);
+	free(c.slots);
 	return ok;
 }

@@ -161,6 +161,17 @@ static enum fault_result wp_page_copy(struct machine *m, struct vma *vma, pte_t 
 	return FAULT_OK;
 }
 
+/* wp_can_reuse_anon_folio(): ours alone, once the swap cache lets go */
+static bool wp_can_reuse_anon_folio(struct machine *m, uint64_t pfn)
+{
+	struct frame *f = frame_of(&m->frames, pfn);
+
+	if (f->refcount > 1 + ((f->flags & FRAME_SWAPCACHE) ? 1u : 0u))
+		return false;
+	swapcache_release(m, pfn);
+	return f->refcount == 1;
+}
+
 /* do_wp_page(): a store to a present entry without write permission */
 static enum fault_result do_wp_page(struct machine *m, struct vma *vma, pte_t *ptep, pte_t orig)
 {
@@ -174,12 +185,67 @@ static enum fault_result do_wp_page(struct machine *m, struct vma *vma, pte_t *p
 		return wp_page_reuse(m, vma, ptep, orig);
 	}
 	if (f && (f->flags & FRAME_ANON) &&
-	    ((f->flags & FRAME_ANON_EXCLUSIVE) || f->refcount == 1)) {
-		/* wp_can_reuse_anon_folio(): we hold the only reference */
+	    ((f->flags & FRAME_ANON_EXCLUSIVE) || wp_can_reuse_anon_folio(m, pfn))) {
 		f->flags |= FRAME_ANON_EXCLUSIVE;
 		return wp_page_reuse(m, vma, ptep, orig);
 	}
 	return wp_page_copy(m, vma, ptep, orig);
+}
+
+/* do_swap_page() for a real swap entry, through the swap cache: a page
+ * already read in for another mapping is shared, not read again */
+static enum fault_result do_swap_page(struct machine *m, struct vma *vma, pte_t *ptep, pte_t orig,
+				      bool write)
+{
+	const struct ptesim_layout *L = m->L;
+	swp_entry_t entry = pte_to_swp_entry(L, orig);
+	uint64_t offset = swp_offset(entry), pfn;
+	struct swap_slot *slot = swap_slot(m, offset);
+	bool exclusive = pte_swp_exclusive(L, orig);
+	struct frame *f;
+	pte_t pte;
+
+	if (!is_real_swap_pte(m, orig) || !slot || !slot->count)
+		return FAULT_SIGBUS; /* markers and migration entries: not simulated yet */
+	pfn = slot->cache_pfn;
+	if (!pfn) {
+		pfn = frame_alloc(&m->frames, FRAME_ANON | FRAME_SWAPBACKED | FRAME_SWAPCACHE);
+		if (!pfn)
+			return FAULT_OOM;
+		f = frame_of(&m->frames, pfn);
+		f->data = slot->data;
+		f->index = (uint32_t)offset;
+		slot->cache_pfn = pfn; /* the allocation's reference is the swap cache's */
+	}
+	f = frame_of(&m->frames, pfn);
+	rmap_add(m, pfn);
+	vma->anon_vma = true;
+	pte = pfn_pte(L, pfn, vma->vm_page_prot);
+	if (pte_swp_soft_dirty(L, orig))
+		pte = pte_mksoft_dirty(L, pte);
+	if (pte_swp_uffd_wp(L, orig))
+		pte = pte_mkuffd_wp(L, pte);
+	if (exclusive) {
+		/* pte_needs_soft_dirty_wp() and userfaultfd_pte_wp() keep it read-only */
+		if ((vma->vm_flags & VM_WRITE) && !((vma->vm_flags & VM_UFFD_WP) && pte_uffd_wp(L, pte)) &&
+		    !(vma_soft_dirty_enabled(m, vma) && !pte_soft_dirty(L, pte))) {
+			pte = pte_mkwrite(L, pte);
+			if (write) {
+				pte = pte_mkdirty(L, pte);
+				write = false;
+			}
+		}
+		f->flags |= FRAME_ANON_EXCLUSIVE;
+	}
+	swap_free(m, offset);
+	/* should_try_to_free_swap(): a write fault still pending, and only the
+	 * swap cache and this mapping hold the page */
+	if (write && f->refcount == 2)
+		swapcache_release(m, pfn);
+	set_pte_at(ptep, pte);
+	if (write)
+		return do_wp_page(m, vma, ptep, pte);
+	return FAULT_OK;
 }
 
 enum fault_result handle_mm_fault(struct machine *m, struct mm *mm, struct vma *vma, uint64_t va,
@@ -199,7 +265,7 @@ enum fault_result handle_mm_fault(struct machine *m, struct mm *mm, struct vma *
 		return do_fault(m, mm, vma, va, ptep, write);
 	}
 	if (!pte_present(L, entry))
-		return FAULT_SIGBUS; /* swap entries and markers: not simulated yet */
+		return do_swap_page(m, vma, ptep, entry, write);
 	if (pte_protnone(L, entry))
 		return FAULT_SIGSEGV; /* no NUMA hinting: a PROT_NONE VMA is not accessible */
 	if (write) {

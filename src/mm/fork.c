@@ -40,6 +40,23 @@ static void copy_present(struct copy_ctx *c, pte_t *src_ptep, pte_t *dst_ptep)
 	*dst_ptep = pte;
 }
 
+/* copy_nonpresent_pte() for a swap entry: one more reference to the slot;
+ * the page is shared now, so the parent's entry stops being exclusive */
+static void copy_swap(struct copy_ctx *c, pte_t *src_ptep, pte_t *dst_ptep)
+{
+	const struct ptesim_layout *L = c->m->L;
+	pte_t pte = *src_ptep;
+
+	swap_duplicate(c->m, swp_offset(pte_to_swp_entry(L, pte)));
+	if (pte_swp_exclusive(L, pte)) {
+		pte = pte_swp_clear_exclusive(L, pte);
+		*src_ptep = pte;
+	}
+	if (!(c->dst_vma->vm_flags & VM_UFFD_WP))
+		pte = pte_swp_clear_uffd_wp(L, pte);
+	*dst_ptep = pte;
+}
+
 static void copy_table(void *ctx, uint64_t table_va, pte_t *table)
 {
 	struct copy_ctx *c = ctx;
@@ -57,7 +74,9 @@ static void copy_table(void *ctx, uint64_t table_va, pte_t *table)
 		}
 		if (pte_present(L, table[i]))
 			copy_present(c, &table[i], &dst[i]);
-		/* swap entries and markers are not simulated yet: none can exist */
+		else if (is_real_swap_pte(c->m, table[i]))
+			copy_swap(c, &table[i], &dst[i]);
+		/* markers and migration entries are not simulated yet: none can exist */
 	}
 }
 

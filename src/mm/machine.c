@@ -13,6 +13,7 @@ int machine_init(struct machine *m, const struct ptesim_layout *L, bool hafdbs)
 	/* x86 always manages A and D in hardware */
 	m->hw.hafdbs = L->arch == PTESIM_ARCH_X86_64 ? true : hafdbs;
 	m->vm_softdirty = (L->features & PTESIM_FEAT_SOFT_DIRTY) ? VM_SOFTDIRTY_BIT : 0;
+	m->swap.on = true;
 	return frames_init(&m->frames);
 }
 
@@ -26,6 +27,7 @@ void machine_destroy(struct machine *m)
 		free(m->objects[i].disk);
 	}
 	free(m->objects);
+	free(m->swap.slots);
 	frames_destroy(&m->frames);
 	memset(m, 0, sizeof(*m));
 }

@@ -35,6 +35,7 @@ enum frame_flag {
 	FRAME_SWAPBACKED = 1u << 7,     /* folio_test_swapbacked */
 	FRAME_REFERENCED = 1u << 8,     /* folio_test_referenced / young */
 	FRAME_PAGECACHE = 1u << 9,      /* in an object's page cache */
+	FRAME_SWAPCACHE = 1u << 10,     /* folio_test_swapcache: index is the swap offset */
 };
 
 /* 32 bytes a frame: the whole per-page cost on top of the entry. */

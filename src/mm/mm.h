@@ -63,8 +63,24 @@ enum fault_result {
 	FAULT_OOM,
 };
 
+/* One swap device, type 0: a slot holds a page's data and the number of
+ * entries pointing at it (swap_map's count). Offset 0 is the header page. */
+struct swap_slot {
+	uint32_t count;     /* swap entries pointing here */
+	uint64_t data;      /* what was written out */
+	uint64_t cache_pfn; /* the page in the swap cache, 0 when none */
+};
+
+struct swapdev {
+	bool on;
+	struct swap_slot *slots; /* index = offset */
+	size_t n, cap;
+	size_t used;
+};
+
 struct machine {
 	const struct ptesim_layout *L;
+	struct swapdev swap;
 	struct mmu_config hw;
 	struct frames frames;
 	struct mm *procs;
@@ -92,15 +108,23 @@ int mm_munmap(struct machine *m, int pid, uint64_t va, uint64_t len);
 int mm_mprotect(struct machine *m, int pid, uint64_t va, uint64_t len, unsigned long prot);
 int mm_madvise_dontneed(struct machine *m, int pid, uint64_t va, uint64_t len);
 
+/* try_to_unmap_one() of an anon swap-backed page from every mapping: its
+ * data goes to a swap slot and every entry becomes a swap entry. -ENOSPC
+ * without swap, -EINVAL for a frame that is not such a page. */
+int mm_swap_out(struct machine *m, uint64_t pfn);
+/* The frame a process's page maps, 0 when none is present. */
+uint64_t mm_page_frame(struct machine *m, int pid, uint64_t va);
+
 /* A user load or store: the MMU walks, the kernel handles what faults. */
 enum access_result { ACCESS_OK, ACCESS_SEGV, ACCESS_BUS };
 enum access_result mm_access(struct machine *m, int pid, uint64_t va, bool write, uint64_t *value);
 
-/* /proc/PID/pagemap for one page, as a user without CAP_SYS_ADMIN reads it
- * (no pfn). */
+/* /proc/PID/pagemap for one page, as CAP_SYS_ADMIN reads it (with the pfn,
+ * or the swap type and offset, in bits 0-54). */
 uint64_t mm_pagemap(struct machine *m, int pid, uint64_t va);
 /* n consecutive pages from va into out[] */
 void mm_pagemap_range(struct machine *m, int pid, uint64_t va, uint64_t n, uint64_t *out);
+#define PM_PFRAME_MASK ((UINT64_C(1) << 55) - 1)
 #define PM_SOFT_DIRTY (UINT64_C(1) << 55)
 #define PM_MMAP_EXCLUSIVE (UINT64_C(1) << 56)
 #define PM_UFFD_WP (UINT64_C(1) << 57)

@@ -41,4 +41,20 @@ void rmap_add(struct machine *m, uint64_t pfn);
 /* Unmap one entry's frame: rmap and reference dropped. */
 void rmap_remove(struct machine *m, uint64_t pfn);
 
+/* the swap device (swap_duplicate, swap_free, the slot allocator) */
+uint64_t swap_alloc(struct machine *m, uint64_t data); /* offset, 0 when full or off */
+void swap_duplicate(struct machine *m, uint64_t offset);
+void swap_free(struct machine *m, uint64_t offset);
+static inline struct swap_slot *swap_slot(struct machine *m, uint64_t offset)
+{
+	return offset && offset < m->swap.n ? &m->swap.slots[offset] : NULL;
+}
+/* folio_free_swap(): drop the page from the swap cache once no entry
+ * points at its slot; false while one does */
+bool swapcache_release(struct machine *m, uint64_t pfn);
+/* free_swap_and_cache(): one entry gone; the cache follows the last one */
+void swap_entry_free(struct machine *m, uint64_t offset);
+/* a real swap entry (type below MAX_SWAPFILES), not a marker or migration entry */
+bool is_real_swap_pte(const struct machine *m, pte_t pte);
+
 #endif

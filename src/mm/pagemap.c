@@ -16,7 +16,8 @@ static uint64_t pagemap_entry(struct machine *m, const struct vma *vma, const pt
 		return flags;
 	pte = *ptep;
 	if (pte_present(L, pte)) {
-		flags |= PM_PRESENT;
+		/* the pfn, as CAP_SYS_ADMIN reads it */
+		flags |= PM_PRESENT | (pte_pfn(L, pte) & PM_PFRAME_MASK);
 		if (pte_soft_dirty(L, pte))
 			flags |= PM_SOFT_DIRTY;
 		if (pte_uffd_wp(L, pte))
@@ -32,8 +33,11 @@ static uint64_t pagemap_entry(struct machine *m, const struct vma *vma, const pt
 		}
 		return flags;
 	}
-	/* a swap-type entry: swap, migration, device, PTE marker */
-	flags |= PM_SWAP;
+	/* a swap-type entry: swap, migration, device, PTE marker; frame =
+	 * type | offset << MAX_SWAPFILES_SHIFT */
+	swp_entry_t entry = pte_to_swp_entry(L, pte);
+
+	flags |= PM_SWAP | ((swp_type(entry) | (swp_offset(entry) << MAX_SWAPFILES_SHIFT)) & PM_PFRAME_MASK);
 	if (pte_swp_soft_dirty(L, pte))
 		flags |= PM_SOFT_DIRTY;
 	if (pte_swp_uffd_wp(L, pte) || pte_marker_uffd_wp(L, pte))

@@ -38,10 +38,15 @@ static void zap_table(void *ctx, uint64_t table_va, pte_t *table)
 
 		if (va < z->start || va >= z->end || pte_none(L, table[i]))
 			continue;
-		if (pte_present(L, table[i]))
+		if (pte_present(L, table[i])) {
 			zap_present(z, &table[i]);
-		else
-			table[i] = __pte(0); /* no swap or marker entries exist yet */
+		} else if (is_real_swap_pte(z->m, table[i])) {
+			/* zap_nonpresent_ptes(): free_swap_and_cache_nr() */
+			swap_entry_free(z->m, swp_offset(pte_to_swp_entry(L, table[i])));
+			table[i] = __pte(0);
+		} else {
+			table[i] = __pte(0); /* markers and migration entries are not simulated yet */
+		}
 	}
 }
 

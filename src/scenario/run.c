@@ -527,6 +527,7 @@ static int runner_init(struct runner *rn, const struct scn_program *p, const pte
 	rn->fresh = UINT64_C(0x5eed0000);
 	if (machine_init(&rn->m, L, p->header.hafdbs))
 		return -ENOMEM;
+	rn->m.swap.on = p->header.swap;
 	rn->mo = model_create();
 	rn->pid = malloc((p->nprocesses ? p->nprocesses : 1) * sizeof(*rn->pid));
 	rn->rmap = calloc(p->nprocesses * (p->nregions ? p->nregions : 1) + 1, sizeof(*rn->rmap));
