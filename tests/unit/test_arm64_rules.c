@@ -10,21 +10,9 @@
 
 #define PFN 0x1234u
 
-static const struct kfacts *kf(const char *name)
-{
-	size_t n;
-	const struct kfacts *t = kfacts_table(&n);
-
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(t[i].name, name))
-			return &t[i];
-	fail_msg("no kernel facts for %s", name);
-	return NULL;
-}
-
 static const struct ptesim_layout *lay(const char *name)
 {
-	return k_layout(kf(name));
+	return k_layout(kfacts_find(name));
 }
 
 /* _PAGE_DEFAULT = PTE_TYPE_PAGE | PTE_AF | PTE_SHARED | PTE_ATTRINDX(MT_NORMAL) */
@@ -97,7 +85,7 @@ static void test_shared_writable_dirty_state(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < NARM64; i++) {
-		const struct kfacts *k = kf(arm64_names[i]);
+		const struct kfacts *k = kfacts_find(arm64_names[i]);
 		const struct ptesim_layout *L = k_layout(k);
 		pte_t p = pfn_pte(L, PFN, vm_get_page_prot(L, VM_SHARED | VM_READ | VM_WRITE));
 
@@ -134,7 +122,7 @@ static void test_wrprotect_hw_dirty(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < NARM64; i++) {
-		const struct kfacts *k = kf(arm64_names[i]);
+		const struct kfacts *k = kfacts_find(arm64_names[i]);
 		const struct ptesim_layout *L = k_layout(k);
 		/* written through DBM: PTE_WRITE set, PTE_RDONLY cleared by hardware */
 		uint64_t hw = A_PFN(PFN) | (ro_of(k) & ~A_RDONLY) | A_WRITE;
@@ -172,7 +160,7 @@ static void test_mkclean_mkdirty(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < NARM64; i++) {
-		const struct kfacts *k = kf(arm64_names[i]);
+		const struct kfacts *k = kfacts_find(arm64_names[i]);
 		const struct ptesim_layout *L = k_layout(k);
 		uint64_t ro = A_PFN(PFN) | ro_of(k);
 		uint64_t wdirty = (ro & ~A_RDONLY) | A_WRITE | A_DIRTY;
@@ -206,7 +194,7 @@ static void test_mkwrite_per_era(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < NARM64; i++) {
-		const struct kfacts *k = kf(arm64_names[i]);
+		const struct kfacts *k = kfacts_find(arm64_names[i]);
 		const struct ptesim_layout *L = k_layout(k);
 		uint64_t ro = A_PFN(PFN) | ro_of(k);
 
@@ -257,7 +245,7 @@ static void test_pte_modify_415(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < 2; i++) {
-		const struct kfacts *k = kf(arm64_names[i]);
+		const struct kfacts *k = kfacts_find(arm64_names[i]);
 		const struct ptesim_layout *L = k_layout(k);
 		/* a hardware-dirty shared page without AF, special */
 		uint64_t old = A_PFN(PFN) | A_ATTRINDX(4) | A_TYPE_PAGE | A_SHARED | A_USER | A_NG | A_PXN |
@@ -283,7 +271,7 @@ static void test_pte_modify_6x(void **state)
 {
 	(void)state;
 	for (size_t i = 2; i < NARM64; i++) {
-		const struct kfacts *k = kf(arm64_names[i]);
+		const struct kfacts *k = kfacts_find(arm64_names[i]);
 		const struct ptesim_layout *L = k_layout(k);
 		uint64_t wp = k->uffd_wp ? A_UFFD_WP : 0;
 		uint64_t old = A_PFN(PFN) | A_ATTRINDX(1) | A_TYPE_PAGE | A_SHARED | A_USER | A_NG | A_PXN |
@@ -347,7 +335,7 @@ static void test_prot_none_schemes(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < NARM64; i++) {
-		const struct kfacts *k = kf(arm64_names[i]);
+		const struct kfacts *k = kfacts_find(arm64_names[i]);
 		const struct ptesim_layout *L = k_layout(k);
 		uint64_t none = A_PFN(PFN) | k_prot(k, 0);
 
@@ -366,7 +354,7 @@ static void test_prot_none_schemes(void **state)
 	{
 		/* RFC v1: PTE_UFFD_WP 58 survives in a PROT_NONE entry */
 		const struct ptesim_layout *L = lay("arm64-v6.9-rfcv1");
-		uint64_t none = A_PFN(PFN) | k_prot(kf("arm64-v6.9-rfcv1"), 0) | A_UFFD_WP;
+		uint64_t none = A_PFN(PFN) | k_prot(kfacts_find("arm64-v6.9-rfcv1"), 0) | A_UFFD_WP;
 
 		ctx("arm64-v6.9-rfcv1 uffd-wp PROT_NONE");
 		CHECK(pte_protnone(L, __pte(none)));
@@ -374,7 +362,7 @@ static void test_prot_none_schemes(void **state)
 	}
 	{
 		const struct ptesim_layout *L = lay("x86_64");
-		uint64_t none = k_pfn_pte(kf("x86_64"), PFN, X_ACCESSED | X_PROTNONE);
+		uint64_t none = k_pfn_pte(kfacts_find("x86_64"), PFN, X_ACCESSED | X_PROTNONE);
 
 		ctx("x86_64 PAGE_NONE");
 		CHECK(pte_present(L, __pte(none)));
@@ -436,7 +424,7 @@ static void test_pmd_present_invalid(void **state)
 {
 	(void)state;
 	for (size_t i = 2; i < 4; i++) {
-		const struct kfacts *k = kf(arm64_names[i]);
+		const struct kfacts *k = kfacts_find(arm64_names[i]);
 		const struct ptesim_layout *L = k_layout(k);
 		/* PAGE_READONLY_EXEC: UXN clear, since RFC v1's PTE_PROT_NONE is UXN */
 		uint64_t huge = (A_PFN(0x200) | RO_6X) & ~A_TABLE & ~A_UXN;
@@ -560,7 +548,7 @@ static void test_ptep_set_access_flags(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < NARM64; i++) {
-		const struct kfacts *k = kf(arm64_names[i]);
+		const struct kfacts *k = kfacts_find(arm64_names[i]);
 		const struct ptesim_layout *L = k_layout(k);
 		uint64_t sd = k->sd_bit == 63 ? A_SOFT_DIRTY_RFC : 0;
 		uint64_t old = (A_PFN(PFN) | ro_of(k)) & ~A_AF;
@@ -623,7 +611,7 @@ static void test_pte_same_rdonly(void **state)
 	(void)state;
 	memset(&s, 0, sizeof(s));
 	for (size_t i = 0; i < NARM64; i++) {
-		const struct kfacts *k = kf(arm64_names[i]);
+		const struct kfacts *k = kfacts_find(arm64_names[i]);
 		const struct ptesim_layout *L = k_layout(k);
 		uint64_t old = A_PFN(PFN) | ro_of(k) | A_WRITE | A_DIRTY; /* writable, sw-dirty, RDONLY */
 		uint64_t entry = old & ~A_RDONLY;
@@ -722,8 +710,8 @@ static void test_x86_protnone_inversion(void **state)
 	CHECK_PTE(pte_modify(L, __pte(inv), ro), ro_pte);
 	CHECK_U64(pte_pfn(L, __pte(ro_pte)), PFN);
 	ctx("x86 largest pfn under PAGE_NONE");
-	CHECK_PTE(pfn_pte(L, k_max_pfn(kf("x86_64")), none), X_ACCESSED | X_PROTNONE);
-	CHECK_U64(pte_pfn(L, pfn_pte(L, k_max_pfn(kf("x86_64")), none)), k_max_pfn(kf("x86_64")));
+	CHECK_PTE(pfn_pte(L, k_max_pfn(kfacts_find("x86_64")), none), X_ACCESSED | X_PROTNONE);
+	CHECK_U64(pte_pfn(L, pfn_pte(L, k_max_pfn(kfacts_find("x86_64")), none)), k_max_pfn(kfacts_find("x86_64")));
 }
 
 int main(void)

@@ -9,21 +9,9 @@
 
 #define PFN 0x1234u
 
-static const struct kfacts *kf(const char *name)
-{
-	size_t n;
-	const struct kfacts *t = kfacts_table(&n);
-
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(t[i].name, name))
-			return &t[i];
-	fail_msg("no kernel facts for %s", name);
-	return NULL;
-}
-
 static const struct ptesim_layout *lay(const char *name)
 {
-	return k_layout(kf(name));
+	return k_layout(kfacts_find(name));
 }
 
 struct want {
@@ -145,7 +133,7 @@ static void test_decode_prot_none(void **state)
 	{
 		/* v6.10 present-invalid user entry (pte_mkinvalid): present, not PROT_NONE */
 		struct want w = { PTESIM_KIND_PRESENT, false, false, false, false, true, false, false };
-		uint64_t v = (k_pfn_pte(kf("arm64-v6.10"), PFN, k_prot(kf("arm64-v6.10"), VM_READ)) | A_NG) & ~A_VALID;
+		uint64_t v = (k_pfn_pte(kfacts_find("arm64-v6.10"), PFN, k_prot(kfacts_find("arm64-v6.10"), VM_READ)) | A_NG) & ~A_VALID;
 		struct ptesim_decoded d;
 
 		ctx("arm64-v6.10 decode pte_mkinvalid(PAGE_READONLY)");
@@ -330,7 +318,7 @@ static void test_field_positions(void **state)
 	ctx("oa width is the largest pfn");
 	for (size_t i = 0; i < ptesim_layout_count(); i++) {
 		const ptesim_layout *L = ptesim_layout_builtin(i);
-		const struct kfacts *k = kf(ptesim_layout_name(L));
+		const struct kfacts *k = kfacts_find(ptesim_layout_name(L));
 		const struct ptesim_field *f = ptesim_layout_field_find(L, k->x86 ? "addr" : "oa");
 
 		CHECK(f && f->width == k->pfn_bits);
@@ -359,7 +347,7 @@ static void check_legal(const char *name, uint64_t v)
 
 static void test_illegal_entries(void **state)
 {
-	const struct kfacts *k610 = kf("arm64-v6.10");
+	const struct kfacts *k610 = kfacts_find("arm64-v6.10");
 	uint64_t ro610 = k_pfn_pte(k610, PFN, k_prot(k610, VM_READ));
 
 	(void)state;
@@ -369,12 +357,12 @@ static void test_illegal_entries(void **state)
 	ctx("a free SW bit: 63 on 6.10, 57 on 6.19 (DEVMAP gone)");
 	check_invalid("arm64-v6.10", ro610 | BIT(63));
 	check_invalid("arm64-v6.19", ro610 | A_DEVMAP);
-	check_invalid("arm64-v6.9", k_pfn_pte(kf("arm64-v6.9"), PFN, k_prot(kf("arm64-v6.9"), VM_READ)) | BIT(63));
+	check_invalid("arm64-v6.9", k_pfn_pte(kfacts_find("arm64-v6.9"), PFN, k_prot(kfacts_find("arm64-v6.9"), VM_READ)) | BIT(63));
 	ctx("a reserved hardware bit: 59 (PBHA/IGNORED) on 6.10, GP 50 on 4.15");
 	check_invalid("arm64-v6.10", ro610 | BIT(59));
-	check_invalid("arm64-v4.15", k_pfn_pte(kf("arm64-v4.15"), PFN, k_prot(kf("arm64-v4.15"), VM_READ)) | A_GP);
+	check_invalid("arm64-v4.15", k_pfn_pte(kfacts_find("arm64-v4.15"), PFN, k_prot(kfacts_find("arm64-v4.15"), VM_READ)) | A_GP);
 	ctx("PTE_PROT_NONE on a valid 6.9 entry (\"only when !PTE_VALID\")");
-	check_invalid("arm64-v6.9", k_pfn_pte(kf("arm64-v6.9"), PFN, k_prot(kf("arm64-v6.9"), VM_READ)) | A_PROT_NONE_58);
+	check_invalid("arm64-v6.9", k_pfn_pte(kfacts_find("arm64-v6.9"), PFN, k_prot(kfacts_find("arm64-v6.9"), VM_READ)) | A_PROT_NONE_58);
 	ctx("x86 free SW bits 52-57");
 	check_invalid("x86_64", X_PFN(PFN) | X_PRESENT | X_USER | X_ACCESSED | BIT(52));
 	ctx("arm64 RDONLY=0 with DBM=0");
@@ -392,13 +380,13 @@ static void test_illegal_entries(void **state)
 	ctx("a swap entry with a must-be-zero bit");
 	check_invalid("arm64-v6.10", k_swp_pte(k610, 3, 0x777) | BIT(4));      /* 4-5 unused */
 	check_invalid("arm64-v6.10", k_swp_pte(k610, 3, 0x777) | BIT(63));     /* 62-63 */
-	check_invalid("arm64-v6.9", k_swp_pte(kf("arm64-v6.9"), 3, 0x777) | A_PMD_PI_69);
-	check_invalid("arm64-v6.9-rfcv1", k_swp_pte(kf("arm64-v6.9-rfcv1"), 3, 0x777) | A_PMD_PI_RFC);
-	check_invalid("arm64-v4.15", k_swp_pte(kf("arm64-v4.15"), 3, 0x777) | BIT(59));
-	check_invalid("arm64-v4.15-binlu", k_swp_pte(kf("arm64-v4.15-binlu"), 3, 0x777) | BIT(60));
-	check_invalid("x86_64", k_swp_pte(kf("x86_64"), 3, 0x777) | X_PSE);   /* "Bit 7 ... should be 0" */
+	check_invalid("arm64-v6.9", k_swp_pte(kfacts_find("arm64-v6.9"), 3, 0x777) | A_PMD_PI_69);
+	check_invalid("arm64-v6.9-rfcv1", k_swp_pte(kfacts_find("arm64-v6.9-rfcv1"), 3, 0x777) | A_PMD_PI_RFC);
+	check_invalid("arm64-v4.15", k_swp_pte(kfacts_find("arm64-v4.15"), 3, 0x777) | BIT(59));
+	check_invalid("arm64-v4.15-binlu", k_swp_pte(kfacts_find("arm64-v4.15-binlu"), 3, 0x777) | BIT(60));
+	check_invalid("x86_64", k_swp_pte(kfacts_find("x86_64"), 3, 0x777) | X_PSE);   /* "Bit 7 ... should be 0" */
 	ctx("Bin Lu's swap soft-dirty bit 59 is legal there");
-	check_legal("arm64-v4.15-binlu", k_swp_pte(kf("arm64-v4.15-binlu"), 3, 0x777) | BIT(59));
+	check_legal("arm64-v4.15-binlu", k_swp_pte(kfacts_find("arm64-v4.15-binlu"), 3, 0x777) | BIT(59));
 }
 
 /* every bit of every form is one of the four classes; a field bit names a

@@ -8,21 +8,9 @@
  */
 #include "unit_util.h"
 
-static const struct kfacts *kf(const char *name)
-{
-	size_t n;
-	const struct kfacts *t = kfacts_table(&n);
-
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(t[i].name, name))
-			return &t[i];
-	fail_msg("no kernel facts for %s", name);
-	return NULL;
-}
-
 static const struct ptesim_layout *lay(const char *name)
 {
-	return k_layout(kf(name));
+	return k_layout(kfacts_find(name));
 }
 
 /* the raw encoding of swp_entry(31, 1), whatever the layout's uffd-wp support */
@@ -74,7 +62,7 @@ static void test_encode_marker(void **state)
 	CHECK_U64(marker("arm64-v6.10", PTE_MARKER_POISONED, 0), UINT64_C(0x27C0));
 	ctx("guard markers (6.15+): 6.19 and x86 only");
 	CHECK_U64(marker("arm64-v6.19", PTE_MARKER_GUARD, 0), UINT64_C(0x47C0));
-	CHECK_U64(marker("x86_64", PTE_MARKER_GUARD, 0), k_swp_pte(kf("x86_64"), 31, PTE_MARKER_GUARD));
+	CHECK_U64(marker("x86_64", PTE_MARKER_GUARD, 0), k_swp_pte(kfacts_find("x86_64"), 31, PTE_MARKER_GUARD));
 	marker("arm64-v6.10", PTE_MARKER_GUARD, -EINVAL);
 	marker("arm64-v6.9", PTE_MARKER_GUARD, -EINVAL);
 	ctx("no marker bits, or bits beyond PTE_MARKER_MASK");

@@ -8,18 +8,6 @@
  */
 #include "unit_util.h"
 
-static const struct kfacts *kf(const char *name)
-{
-	size_t n;
-	const struct kfacts *t = kfacts_table(&n);
-
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(t[i].name, name))
-			return &t[i];
-	fail_msg("no kernel facts for %s", name);
-	return NULL;
-}
-
 static uint64_t encode(const char *name, unsigned type, uint64_t off, unsigned flags)
 {
 	char err[256] = "";
@@ -345,7 +333,6 @@ static void test_migration_decode(void **state)
 		ctx("arm64-v4.15 migration literal: type 29 at bit 2");
 		CHECK_U64(encode_mig(ptesim_layout_find("arm64-v4.15"), PTESIM_MIGRATION_WRITE, 0x1234, false, false, &rc),
 			  (UINT64_C(29) << 2) | (UINT64_C(0x1234) << 8));
-		(void)kf;
 	}
 }
 

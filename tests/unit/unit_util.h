@@ -250,6 +250,19 @@ static inline const struct kfacts *kfacts_table(size_t *n)
 	return t;
 }
 
+/* The kernel facts of one layout by name; fails the test when there are none. */
+static inline const struct kfacts *kfacts_find(const char *name)
+{
+	size_t n;
+	const struct kfacts *t = kfacts_table(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(t[i].name, name))
+			return &t[i];
+	fail_msg("no kernel facts for %s", name);
+	return NULL;
+}
+
 static inline const struct ptesim_layout *k_layout(const struct kfacts *k)
 {
 	const struct ptesim_layout *L = ptesim_layout_find(k->name);
