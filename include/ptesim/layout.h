@@ -121,6 +121,18 @@ PTESIM_API const struct ptesim_field *ptesim_layout_field_find(const ptesim_layo
 							       const char *name);
 
 /*
+ * The field that carries a meaning both architectures share, whatever the
+ * layout calls it: "valid", "write", "user", "young", "pfn", "dirty" (the
+ * software dirty bit: arm64 PTE_DIRTY, x86 _PAGE_SAVED_DIRTY), "hw-dirty"
+ * (x86 _PAGE_DIRTY), "special", "soft-dirty", "uffd-wp", "prot-none"
+ * (arm64 PTE_PROT_NONE or PTE_PRESENT_INVALID, x86 _PAGE_PROTNONE),
+ * "swp-type", "swp-offset", "swp-exclusive", "swp-uffd-wp",
+ * "swp-soft-dirty". NULL when the layout has no such field.
+ */
+PTESIM_API const struct ptesim_field *ptesim_layout_field_for(const ptesim_layout *layout,
+							     const char *meaning);
+
+/*
  * What bit `bit` is in `form`. *label (may be NULL) receives the field name,
  * or a short reason for a zero, free or reserved bit; *field (may be NULL)
  * the field when the class is PTESIM_BIT_FIELD.

@@ -6,22 +6,13 @@
 
 #include "cli/cli.h"
 
-/* The field a FIELD=VALUE names: its own name, its Linux name, or the name
- * without its "pte-"/"page-" prefix (dirty, soft-dirty, uffd-wp). */
+/* The field a FIELD=VALUE names: its own name, its Linux name, or a meaning
+ * both architectures share (write, young, pfn, dirty, soft-dirty, ...). */
 static const struct ptesim_field *find_field(const ptesim_layout *L, const char *name)
 {
 	const struct ptesim_field *f = ptesim_layout_field_find(L, name);
-	char buf[80];
 
-	if (f)
-		return f;
-	snprintf(buf, sizeof(buf), "pte-%s", name);
-	f = ptesim_layout_field_find(L, buf);
-	if (!f) {
-		snprintf(buf, sizeof(buf), "page-%s", name);
-		f = ptesim_layout_field_find(L, buf);
-	}
-	return f;
+	return f ? f : ptesim_layout_field_for(L, name);
 }
 
 static int encode_fields(const ptesim_layout *L, int argc, char **argv)
@@ -44,13 +35,9 @@ static int encode_fields(const ptesim_layout *L, int argc, char **argv)
 		memcpy(name, argv[i], n);
 		name[n] = 0;
 		f = find_field(L, name);
-		if (!f) {
-			if (!strcmp(name, "soft-dirty") && ptesim_layout_soft_dirty_aliases_dirty(L))
-				return usage_error("encode: soft-dirty has no bit of its own in %s: it is pte-dirty",
-						   ptesim_layout_name(L));
+		if (!f)
 			return usage_error("encode: %s has no field '%s' (ptesim layout %s lists them)",
 					   ptesim_layout_name(L), name, ptesim_layout_name(L));
-		}
 		if (!parse_u64(eq + 1, &v))
 			return usage_error("encode: '%s' is not a 64-bit number", eq + 1);
 		if (f->width < 64 && (v >> f->width))

@@ -206,3 +206,42 @@ int ptesim_field_set(const struct ptesim_field *f, uint64_t *entry, uint64_t val
 	*entry = (*entry & ~ptesim_field_mask(f)) | (value << f->lo);
 	return 0;
 }
+
+const struct ptesim_field *ptesim_layout_field_for(const ptesim_layout *L, const char *meaning)
+{
+	static const struct {
+		const char *meaning;
+		enum role arm64, x86;
+	} map[] = {
+		{ "valid", ROLE_VALID, ROLE_VALID },
+		{ "write", ROLE_WRITE, ROLE_WRITE },
+		{ "user", ROLE_USER, ROLE_USER },
+		{ "young", ROLE_YOUNG, ROLE_YOUNG },
+		{ "pfn", ROLE_PFN, ROLE_PFN },
+		{ "dirty", ROLE_SW_DIRTY, ROLE_SAVED_DIRTY },
+		{ "hw-dirty", ROLE_NONE, ROLE_HW_DIRTY },
+		{ "special", ROLE_SPECIAL, ROLE_SPECIAL },
+		{ "soft-dirty", ROLE_SOFT_DIRTY, ROLE_SOFT_DIRTY },
+		{ "uffd-wp", ROLE_UFFD_WP, ROLE_UFFD_WP },
+		{ "prot-none", ROLE_PROT_NONE, ROLE_PROT_NONE },
+		{ "swp-type", ROLE_SWP_TYPE, ROLE_SWP_TYPE },
+		{ "swp-offset", ROLE_SWP_OFFSET, ROLE_SWP_OFFSET },
+		{ "swp-exclusive", ROLE_SWP_EXCLUSIVE, ROLE_SWP_EXCLUSIVE },
+		{ "swp-uffd-wp", ROLE_SWP_UFFD_WP, ROLE_SWP_UFFD_WP },
+		{ "swp-soft-dirty", ROLE_SWP_SOFT_DIRTY, ROLE_SWP_SOFT_DIRTY },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		enum role r;
+
+		if (strcmp(map[i].meaning, meaning))
+			continue;
+		r = L->arch == PTESIM_ARCH_ARM64 ? map[i].arm64 : map[i].x86;
+		if (r == ROLE_PROT_NONE && !L->role_field[r])
+			r = ROLE_PRESENT_INVALID; /* arm64 6.10+ */
+		if (r == ROLE_SOFT_DIRTY && L->soft_dirty_alias)
+			r = ROLE_SW_DIRTY; /* Bin Lu's alias */
+		return r == ROLE_NONE ? NULL : L->role_field[r];
+	}
+	return NULL;
+}

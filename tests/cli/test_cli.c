@@ -139,6 +139,15 @@ START_TEST(encode_fields_by_name)
 	/* Linux names work too */
 	RUN("encode", "--layout", "arm64-v6.10", "PTE_VALID=1", "PTE_UFFD_WP=1");
 	ck_assert_str_eq(R.out, "0x0400000000000001\n");
+	/* and the meanings both architectures share: x86 _PAGE_PRESENT 0,
+	 * _PAGE_RW 1, _PAGE_USER 2, _PAGE_ACCESSED 5, _PAGE_DIRTY 6,
+	 * _PAGE_SOFT_DIRTY 11, pfn from bit 12 */
+	RUN("encode", "--layout", "x86_64", "valid=1", "write=1", "user=1", "young=1", "pfn=0x1234",
+	    "hw-dirty=1", "soft-dirty=1");
+	ck_assert_str_eq(R.out, "0x0000000001234867\n");
+	/* Bin Lu's soft-dirty is PTE_DIRTY, bit 55 */
+	RUN("encode", "--layout", "arm64-v4.15-binlu", "soft-dirty=1");
+	ck_assert_str_eq(R.out, "0x0080000000000000\n");
 }
 END_TEST
 
