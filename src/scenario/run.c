@@ -335,6 +335,16 @@ static void do_command(struct runner *rn)
 	uint64_t va, len;
 	int rc;
 
+	/* a process that has exited runs nothing more (the parser lets `as`
+	 * name it; only the run knows it is gone) */
+	if (c->op != SCN_OP_AS && (pid < 0 || !rn->m.procs[pid].alive)) {
+		set_fail(rn, NULL, "%s has exited", rn->p->processes[proc]);
+		return;
+	}
+	if (c->op == SCN_OP_EXIT && (rn->pid[c->named_process] < 0 || !rn->m.procs[rn->pid[c->named_process]].alive)) {
+		set_fail(rn, NULL, "%s has already exited", rn->p->processes[c->named_process]);
+		return;
+	}
 	switch (c->op) {
 	case SCN_OP_FORK:
 		do_fork(rn, proc, pid);
