@@ -55,8 +55,6 @@ struct ptesim_layout {
 	bool builtin;
 	size_t nfields;
 	struct ptesim_field fields[LAYOUT_MAX_FIELDS];
-	/* hardware-reserved labels for present/invalid forms, per bit (NULL: default) */
-	const char *reserved_label[64];
 	/* extra must-be-zero bits of the swap form, with reasons (NULL: none) */
 	const char *swap_zero_label[64];
 	/* strings read from a layout file (names, labels, the description) */
