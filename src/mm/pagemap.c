@@ -16,14 +16,15 @@ static uint64_t pagemap_entry(struct machine *m, const struct vma *vma, const pt
 		return flags;
 	pte = *ptep;
 	if (pte_present(L, pte)) {
+		pfn = pte_pfn(L, pte);
 		/* the pfn, as CAP_SYS_ADMIN reads it */
-		flags |= PM_PRESENT | (pte_pfn(L, pte) & PM_PFRAME_MASK);
+		flags |= PM_PRESENT | (pfn & PM_PFRAME_MASK);
 		if (pte_soft_dirty(L, pte))
 			flags |= PM_SOFT_DIRTY;
 		if (pte_uffd_wp(L, pte))
 			flags |= PM_UFFD_WP;
-		pfn = vm_normal_page(m, pte); /* no page: the zero page is neither FILE nor EXCLUSIVE */
-		if (pfn) {
+		/* vm_normal_page(): no page behind the zero page, so neither FILE nor EXCLUSIVE */
+		if (!pte_special(L, pte)) {
 			struct frame *f = frame_of(&m->frames, pfn);
 
 			if (!(f->flags & FRAME_ANON))
