@@ -44,5 +44,6 @@ int cmd_diff(int argc, char **argv);
 int cmd_helper(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_kernel_run(int argc, char **argv);
 
 #endif

@@ -23,6 +23,7 @@ static void print_usage(FILE *out)
 	      "                                            (A and B: layout names or layout files)\n"
 	      "  helper --layout NAME|--layout-file F HELPER HEX...\n"
 	      "                                            apply a kernel helper (pte_mkclean, ...)\n"
+	      "  kernel-run FILE... [--timeout S]          scenarios on this machine's kernel, in run's format\n"
 	      "  bench [--layout NAME] [--pages N]         simulator and live kernel, ns per page\n"
 	      "  help, --help, --version\n",
 	      out);
@@ -36,7 +37,7 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{ "layouts", cmd_layouts }, { "layout", cmd_layout }, { "decode", cmd_decode },
 		{ "encode", cmd_encode },   { "diff", cmd_diff },     { "helper", cmd_helper },
-		{ "bench", cmd_bench },    { "run", cmd_run },
+		{ "bench", cmd_bench },    { "run", cmd_run },       { "kernel-run", cmd_kernel_run },
 	};
 
 	if (argc < 2) {

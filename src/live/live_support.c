@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What a scenario asks that the kernel of this machine cannot do, or this
+ * runner does not do yet, decided before anything runs: a run that stopped
+ * half-way would tell nothing.
+ */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "live/live_internal.h"
+#include "ptesim/layout.h"
+
+/* CONFIG_MEM_SOFT_DIRTY shows in pagemap: a new VMA is soft-dirty
+ * (VM_SOFTDIRTY), so its written page is too. */
+static bool kernel_has_soft_dirty(void)
+{
+	uint64_t entry = 0;
+	volatile uint64_t *page = mmap(NULL, LIVE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int fd;
+
+	if ((void *)page == MAP_FAILED)
+		return false;
+	*page = 1;
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (pread(fd, &entry, sizeof(entry), (off_t)((uintptr_t)page / LIVE_PAGE * sizeof(entry))) !=
+		    (ssize_t)sizeof(entry))
+			entry = 0;
+		close(fd);
+	}
+	munmap((void *)page, LIVE_PAGE);
+	return entry & (UINT64_C(1) << 55);
+}
+
+/* /proc/swaps lists a device after its header line */
+static bool kernel_has_swap(void)
+{
+	FILE *f = fopen("/proc/swaps", "r");
+	char line[512];
+	int lines = 0;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		lines++;
+	fclose(f);
+	return lines > 1;
+}
+
+static int machine_arch(void)
+{
+	struct utsname u;
+
+	if (uname(&u))
+		return 0;
+	if (!strcmp(u.machine, "x86_64"))
+		return PTESIM_ARCH_X86_64;
+	if (!strcmp(u.machine, "aarch64"))
+		return PTESIM_ARCH_ARM64;
+	return 0;
+}
+
+/* The file's layout line names a layout of this machine's architecture
+ * (no layout line: every layout). */
+static bool layouts_fit(const struct scn_program *p, int arch)
+{
+	if (p->header.all_layouts || !p->header.nlayouts)
+		return true;
+	for (size_t i = 0; i < p->header.nlayouts; i++) {
+		const ptesim_layout *L = ptesim_layout_find(p->header.layouts[i]);
+
+		if (L && (int)ptesim_layout_arch(L) == arch)
+			return true;
+	}
+	return false;
+}
+
+static const char *header_unsupported(const struct scn_program *p, char *buf, size_t size)
+{
+	int arch = machine_arch();
+
+	if (sysconf(_SC_PAGESIZE) != (long)LIVE_PAGE)
+		return "the kernel's pages are not 4 KiB";
+	if (!arch)
+		return "no layout describes this machine's architecture";
+	if ((p->header.requires & SCN_REQ_SOFT_DIRTY) && !kernel_has_soft_dirty())
+		return "requires soft-dirty";
+	if ((p->header.requires & SCN_REQ_SWAP) && (!p->header.swap || !kernel_has_swap()))
+		return "requires swap";
+	if (!p->header.hafdbs)
+		return arch == PTESIM_ARCH_X86_64 ? "hafdbs off: x86 always updates A and D in hardware"
+						  : "hafdbs off: the kernel does not turn it off for one process";
+	if (!layouts_fit(p, arch)) {
+		snprintf(buf, size, "the layout line names no %s layout",
+			 arch == PTESIM_ARCH_X86_64 ? "x86_64" : "arm64");
+		return buf;
+	}
+	return NULL;
+}
+
+static const char *command_unsupported(const struct scn_command *c, bool *soft_dirty_known, bool *soft_dirty)
+{
+	switch (c->op) {
+	case SCN_OP_PTE:
+	case SCN_OP_EXPECT_PTE:
+		return "the kernel does not show PTEs";
+	case SCN_OP_MIGRATE:
+		return "migrate: no system call migrates a page in place";
+	case SCN_OP_CRIU_DUMP:
+		if (!*soft_dirty_known) {
+			*soft_dirty = kernel_has_soft_dirty();
+			*soft_dirty_known = true;
+		}
+		return *soft_dirty ? "not implemented: criu" : "criu dump needs soft-dirty";
+	case SCN_OP_CLEAR_REFS:
+		return "not implemented: clear_refs";
+	case SCN_OP_RECLAIM:
+		return "not implemented: reclaim";
+	case SCN_OP_SCAN:
+	case SCN_OP_EXPECT_SCAN:
+		return "not implemented: scan";
+	case SCN_OP_UFFD_OPEN:
+	case SCN_OP_UFFD_REGISTER:
+	case SCN_OP_UFFD_UNREGISTER:
+	case SCN_OP_UFFD_WP:
+	case SCN_OP_UFFD_UNWP:
+	case SCN_OP_EXPECT_EVENT:
+	case SCN_OP_EXPECT_NO_EVENT:
+		return "not implemented: uffd";
+	case SCN_OP_MADVISE:
+		switch (c->advice) {
+		case SCN_MADV_DONTNEED:
+			return NULL;
+		case SCN_MADV_FREE:
+			return "not implemented: madvise free";
+		case SCN_MADV_PAGEOUT:
+			return "not implemented: madvise pageout";
+		default:
+			return "not implemented: madvise cold";
+		}
+	case SCN_OP_WRITE:
+	case SCN_OP_READ:
+		/* only a userfaultfd write-protect fault blocks */
+		return c->access.outcome == SCN_OUTCOME_BLOCKED ? "not implemented: uffd" : NULL;
+	default:
+		return NULL;
+	}
+}
+
+const char *live_unsupported(const struct scn_program *p, char *buf, size_t size)
+{
+	bool sd_known = false, sd = false;
+	const char *why = header_unsupported(p, buf, size);
+
+	for (size_t i = 0; !why && i < p->ncommands; i++)
+		why = command_unsupported(&p->commands[i], &sd_known, &sd);
+	return why;
+}
