@@ -10,6 +10,7 @@ struct copy_ctx {
 	struct machine *m;
 	struct mm *dst;
 	struct vma *src_vma, *dst_vma;
+	bool clear_uffd_wp; /* the child is not uffd-wp registered and the layout has uffd-wp */
 	int err;
 };
 
@@ -35,7 +36,8 @@ static void copy_present(struct copy_ctx *c, pte_t *src_ptep, pte_t *dst_ptep)
 	if (c->src_vma->vm_flags & VM_SHARED)
 		pte = pte_mkclean(L, pte);
 	pte = pte_mkold(L, pte);
-	if (!(c->dst_vma->vm_flags & VM_UFFD_WP))
+	/* without uffd-wp the helper is the generic stub: nothing to clear */
+	if (c->clear_uffd_wp)
 		pte = pte_clear_uffd_wp(L, pte);
 	*dst_ptep = pte;
 }
@@ -62,11 +64,12 @@ static void copy_table(void *ctx, uint64_t table_va, pte_t *table)
 	struct copy_ctx *c = ctx;
 	const struct ptesim_layout *L = c->m->L;
 	pte_t *dst = NULL; /* the child's table at the same address, made on first use */
+	unsigned first, last;
 
-	for (unsigned i = 0; i < PTRS_PER_TABLE && !c->err; i++) {
-		uint64_t va = table_va + ((uint64_t)i << PAGE_SHIFT);
-
-		if (va < c->src_vma->start || va >= c->src_vma->end || pte_none(L, table[i]))
+	table_span(table_va, c->src_vma->start, c->src_vma->end, &first, &last);
+	for (unsigned i = first; i < last && !c->err; i++) {
+		/* a zero entry is pte_none() on every architecture */
+		if (!pte_val(table[i]) || pte_none(L, table[i]))
 			continue;
 		if (!dst && !(dst = mm_pte(c->m, c->dst, table_va, true))) {
 			c->err = -ENOMEM;
@@ -102,6 +105,7 @@ int mm_fork(struct machine *m, int parent, int *child)
 		c.dst_vma = &dst->vmas[i];
 		/* dup_userfaultfd() without EVENT_FORK: the child is not registered */
 		c.dst_vma->vm_flags &= ~VM_UFFD_WP;
+		c.clear_uffd_wp = (m->L->features & PTESIM_FEAT_UFFD_WP) && !(c.dst_vma->vm_flags & VM_UFFD_WP);
 		/* vma_needs_copy(): only anon memory (or uffd-wp) copies entries;
 		 * the child refaults file and shmem pages */
 		if (!c.src_vma->anon_vma && !(c.dst_vma->vm_flags & VM_UFFD_WP))

@@ -90,6 +90,16 @@ void pgtable_free_pte_table(struct frames *f, const struct ptesim_layout *L, uin
 typedef void (*pte_table_fn)(void *ctx, uint64_t table_va, pte_t *table);
 void pgtable_walk_tables(struct frames *f, const struct ptesim_layout *L, uint64_t root,
 			 uint64_t start, uint64_t end, pte_table_fn fn, void *ctx);
+/* The entries [*first, *last) of the PTE table at table_va that lie in [start, end). */
+static inline void table_span(uint64_t table_va, uint64_t start, uint64_t end, unsigned *first,
+			      unsigned *last)
+{
+	uint64_t table_end = table_va + PTRS_PER_TABLE * PAGE_SIZE;
+
+	*first = start > table_va ? (unsigned)((start - table_va) >> PAGE_SHIFT) : 0;
+	*last = end < table_end ? (unsigned)((end - table_va) >> PAGE_SHIFT) : PTRS_PER_TABLE;
+}
+
 /* The upper-level descriptor pointing at a table, as the architecture writes it. */
 uint64_t table_descriptor(const struct ptesim_layout *L, uint64_t table_pfn);
 uint64_t table_descriptor_pfn(const struct ptesim_layout *L, uint64_t desc);

@@ -48,11 +48,13 @@ static void change_pte_table(void *ctx, uint64_t table_va, pte_t *table)
 	struct prot_ctx *c = ctx;
 	const struct ptesim_layout *L = c->m->L;
 
-	for (unsigned i = 0; i < PTRS_PER_TABLE; i++) {
-		uint64_t va = table_va + ((uint64_t)i << PAGE_SHIFT);
+	unsigned first, last;
+
+	table_span(table_va, c->vma->start, c->vma->end, &first, &last);
+	for (unsigned i = first; i < last; i++) {
 		pte_t old, ptent;
 
-		if (va < c->vma->start || va >= c->vma->end || !pte_present(L, table[i]))
+		if (!pte_val(table[i]) || !pte_present(L, table[i]))
 			continue;
 		old = ptep_modify_prot_start(L, &table[i]);
 		ptent = pte_modify(L, old, c->vma->vm_page_prot);

@@ -33,10 +33,12 @@ static void zap_table(void *ctx, uint64_t table_va, pte_t *table)
 	struct zap_ctx *z = ctx;
 	const struct ptesim_layout *L = z->m->L;
 
-	for (unsigned i = 0; i < PTRS_PER_TABLE; i++) {
-		uint64_t va = table_va + ((uint64_t)i << PAGE_SHIFT);
+	unsigned first, last;
 
-		if (va < z->start || va >= z->end || pte_none(L, table[i]))
+	table_span(table_va, z->start, z->end, &first, &last);
+	for (unsigned i = first; i < last; i++) {
+		/* a zero entry is pte_none() on every architecture */
+		if (!pte_val(table[i]) || pte_none(L, table[i]))
 			continue;
 		if (pte_present(L, table[i])) {
 			zap_present(z, &table[i]);
