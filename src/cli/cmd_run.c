@@ -38,24 +38,17 @@ static int header_layouts(const struct scn_program *p, struct layout_list *list)
 	return 0;
 }
 
-static int run_file(const char *path, struct layout_list *cmdline, bool trace, bool *all_as_declared)
+static int run_program(const struct scn_program *p, struct layout_list *cmdline, bool trace,
+		       bool *all_as_declared)
 {
-	struct scn_program *p;
 	struct layout_list from_header = { 0 };
 	struct layout_list *layouts = cmdline;
-	char err[512];
 	int rc;
 
-	if (scn_parse_file(path, &p, err, sizeof(err))) {
-		fprintf(stderr, "%s\n", err);
-		return EXIT_USAGE;
-	}
 	if (!cmdline->n) {
 		rc = header_layouts(p, &from_header);
-		if (rc) {
-			scn_program_free(p);
+		if (rc)
 			return rc;
-		}
 		layouts = &from_header;
 	}
 	for (int i = 0; i < layouts->n; i++) {
@@ -77,7 +70,6 @@ static int run_file(const char *path, struct layout_list *cmdline, bool trace, b
 	}
 	fflush(stdout);
 	layouts_free(&from_header);
-	scn_program_free(p);
 	return 0;
 }
 
@@ -85,6 +77,7 @@ int cmd_run(int argc, char **argv)
 {
 	struct layout_list layouts = { 0 };
 	const char *files[256];
+	struct scn_program *programs[256] = { 0 };
 	int nfiles = 0, rc = EXIT_OK;
 	bool trace = false, ok = true;
 
@@ -106,21 +99,20 @@ int cmd_run(int argc, char **argv)
 		rc = usage_error("run: give a scenario file, e.g. ptesim run tests/scenarios/zero-page-read.pts");
 	/* every file parses before any runs */
 	for (int i = 0; i < nfiles && !rc; i++) {
-		struct scn_program *p;
 		char err[512];
 
-		if (scn_parse_file(files[i], &p, err, sizeof(err))) {
+		if (scn_parse_file(files[i], &programs[i], err, sizeof(err))) {
 			fprintf(stderr, "%s\n", err);
 			rc = EXIT_USAGE;
-		} else {
-			scn_program_free(p);
 		}
 	}
 	for (int i = 0; i < nfiles && !rc; i++) {
 		if (nfiles > 1)
 			printf("%s\n", files[i]);
-		rc = run_file(files[i], &layouts, trace, &ok);
+		rc = run_program(programs[i], &layouts, trace, &ok);
 	}
+	for (int i = 0; i < nfiles; i++)
+		scn_program_free(programs[i]);
 	layouts_free(&layouts);
 	if (rc)
 		return rc;
