@@ -24,6 +24,10 @@ static void print_usage(FILE *out)
 	      "  helper --layout NAME|--layout-file F HELPER HEX...\n"
 	      "                                            apply a kernel helper (pte_mkclean, ...)\n"
 	      "  kernel-run FILE... [--timeout S]          scenarios on this machine's kernel, in run's format\n"
+	      "  kernel-diff FILE... [--layout NAME] [--without-pte] [--timeout S]\n"
+	      "  kernel-diff --random N [--seed S] [--steps K] [--features LIST] [--save-dir DIR]\n"
+	      "                                            every pagemap line or result the kernel and a layout disagree on\n"
+	      "  gen --seed S --steps N [--features LIST]  a random scenario on stdout\n"
 	      "  bench [--layout NAME] [--pages N]         simulator and live kernel, ns per page\n"
 	      "  help, --help, --version\n",
 	      out);
@@ -38,6 +42,7 @@ int main(int argc, char **argv)
 		{ "layouts", cmd_layouts }, { "layout", cmd_layout }, { "decode", cmd_decode },
 		{ "encode", cmd_encode },   { "diff", cmd_diff },     { "helper", cmd_helper },
 		{ "bench", cmd_bench },    { "run", cmd_run },       { "kernel-run", cmd_kernel_run },
+		{ "kernel-diff", cmd_kernel_diff }, { "gen", cmd_gen },
 	};
 
 	if (argc < 2) {

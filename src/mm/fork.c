@@ -97,7 +97,8 @@ int mm_fork(struct machine *m, int parent, int *child)
 	dst->vmas = malloc((src->nvmas ? src->nvmas : 1) * sizeof(*dst->vmas));
 	if (!dst->vmas)
 		return -ENOMEM;
-	memcpy(dst->vmas, src->vmas, src->nvmas * sizeof(*dst->vmas));
+	if (src->nvmas)
+		memcpy(dst->vmas, src->vmas, src->nvmas * sizeof(*dst->vmas));
 	dst->nvmas = dst->cap = src->nvmas;
 	c.dst = dst;
 	for (size_t i = 0; i < src->nvmas && !c.err; i++) {

@@ -20,6 +20,7 @@
 #define VM_MAYEXEC 0x40UL
 #define VM_MAYSHARE 0x80UL
 #define VM_UFFD_WP 0x1000UL
+#define VM_ACCOUNT 0x00100000UL /* charged to overcommit; keeps VMAs apart once set */
 #define VM_SOFTDIRTY_BIT 0x08000000UL
 
 enum backing {
@@ -104,6 +105,9 @@ int object_new(struct machine *m, enum backing kind, size_t npages, uint32_t *id
 /* System calls; 0 or a negative errno. prot is VM_READ|VM_WRITE|VM_EXEC. */
 int mm_mmap(struct machine *m, int pid, uint64_t npages, unsigned long prot, bool shared,
 	    enum backing backing, uint32_t object, uint64_t *va);
+/* The same at a hint address, taken when it is free (else as mm_mmap). */
+int mm_mmap_at(struct machine *m, int pid, uint64_t addr, uint64_t npages, unsigned long prot,
+	       bool shared, enum backing backing, uint32_t object, uint64_t *va);
 int mm_munmap(struct machine *m, int pid, uint64_t va, uint64_t len);
 int mm_mprotect(struct machine *m, int pid, uint64_t va, uint64_t len, unsigned long prot);
 int mm_madvise_dontneed(struct machine *m, int pid, uint64_t va, uint64_t len);

@@ -100,19 +100,33 @@ int mm_mprotect(struct machine *m, int pid, uint64_t va, uint64_t len, unsigned 
 		uint64_t stop;
 		int rc;
 
-		if (!v)
+		if (!v) {
+			vma_merge_all(m, mm);
 			return -ENOMEM;
-		if ((prot & VM_WRITE) && !(v->vm_flags & VM_MAYWRITE))
+		}
+		if ((prot & VM_WRITE) && !(v->vm_flags & VM_MAYWRITE)) {
+			vma_merge_all(m, mm);
 			return -EACCES;
+		}
 		stop = v->end < end ? v->end : end;
+		if ((v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)) == prot) {
+			a = stop; /* mprotect_fixup(): nothing changes, nothing splits */
+			continue;
+		}
 		rc = vma_split_range(mm, a, stop);
 		if (rc)
 			return rc;
 		v = find_vma(mm, a);
+		/* mprotect_fixup(): a private mapping made writable is charged
+		 * (VM_ACCOUNT) and stays charged when made read-only again, so it
+		 * no longer merges with pieces that never were writable */
+		if ((prot & VM_WRITE) && !(v->vm_flags & (VM_ACCOUNT | VM_WRITE | VM_SHARED)))
+			v->vm_flags |= VM_ACCOUNT;
 		v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | prot;
 		vma_set_page_prot(m, v);
 		change_protection(m, mm, v);
 		a = v->end;
 	}
+	vma_merge_all(m, mm);
 	return 0;
 }

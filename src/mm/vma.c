@@ -84,6 +84,32 @@ int vma_split_range(struct mm *mm, uint64_t start, uint64_t end)
 	return rc ? rc : vma_split_at(mm, end);
 }
 
+/* is_mergeable_vma() and friends: touching, same flags (VM_SOFTDIRTY
+ * aside), same backing at contiguous offsets */
+static bool vmas_mergeable(const struct machine *m, const struct vma *a, const struct vma *b)
+{
+	return a->end == b->start && ((a->vm_flags ^ b->vm_flags) & ~m->vm_softdirty) == 0 &&
+	       a->backing == b->backing && (a->backing == BACKING_ANON || a->object == b->object) &&
+	       b->pgoff == a->pgoff + ((a->end - a->start) >> PAGE_SHIFT);
+}
+
+/* vma_merge(): after a change of flags, pieces that match again are one VMA */
+void vma_merge_all(const struct machine *m, struct mm *mm)
+{
+	for (size_t i = 0; i + 1 < mm->nvmas;) {
+		struct vma *a = &mm->vmas[i], *b = &mm->vmas[i + 1];
+
+		if (!vmas_mergeable(m, a, b)) {
+			i++;
+			continue;
+		}
+		a->end = b->end;
+		a->anon_vma |= b->anon_vma;
+		a->vm_flags |= b->vm_flags & m->vm_softdirty;
+		vma_remove(mm, i + 1);
+	}
+}
+
 /* True when every page of [start, end) is inside some VMA. */
 bool range_mapped(struct mm *mm, uint64_t start, uint64_t end)
 {
@@ -97,8 +123,22 @@ bool range_mapped(struct mm *mm, uint64_t start, uint64_t end)
 	return true;
 }
 
+static bool range_free(struct mm *mm, uint64_t start, uint64_t end)
+{
+	for (size_t i = 0; i < mm->nvmas; i++)
+		if (mm->vmas[i].start < end && mm->vmas[i].end > start)
+			return false;
+	return true;
+}
+
 int mm_mmap(struct machine *m, int pid, uint64_t npages, unsigned long prot, bool shared,
 	    enum backing backing, uint32_t object, uint64_t *va)
+{
+	return mm_mmap_at(m, pid, 0, npages, prot, shared, backing, object, va);
+}
+
+int mm_mmap_at(struct machine *m, int pid, uint64_t addr, uint64_t npages, unsigned long prot,
+	       bool shared, enum backing backing, uint32_t object, uint64_t *va)
 {
 	struct mm *mm = &m->procs[pid];
 	struct vma v = { 0 };
@@ -120,13 +160,21 @@ int mm_mmap(struct machine *m, int pid, uint64_t npages, unsigned long prot, boo
 		if (rc)
 			return rc;
 	}
-	v.start = mm->next_va - len;
-	v.end = mm->next_va;
-	mm->next_va = v.start - PAGE_SIZE;
+	if (addr && !(addr & (PAGE_SIZE - 1)) && addr < TASK_SIZE && len <= TASK_SIZE - addr &&
+	    range_free(mm, addr, addr + len)) {
+		v.start = addr; /* the hint is free: take it, as mmap() does */
+		v.end = addr + len;
+	} else {
+		v.start = mm->next_va - len;
+		v.end = mm->next_va;
+		mm->next_va = v.start - PAGE_SIZE;
+	}
 	/* new VMAs are soft-dirty ("New (or expanded) vma always get soft dirty status") */
 	v.vm_flags = prot | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | m->vm_softdirty;
 	if (shared)
 		v.vm_flags |= VM_SHARED | VM_MAYSHARE;
+	else if (prot & VM_WRITE)
+		v.vm_flags |= VM_ACCOUNT; /* accountable_mapping(): private and writable */
 	v.backing = backing;
 	v.object = object;
 	vma_set_page_prot(m, &v);

@@ -29,6 +29,7 @@ struct runner {
 	struct region_map *rmap;  /* [process * nregions + region] */
 	uint32_t *machine_object; /* scenario object -> machine object, UINT32_MAX: none yet */
 	uint32_t next_model_object;
+	uint64_t *slot;           /* region -> where it is mapped */
 	uint64_t fresh;
 	struct run_result *r;
 	const struct scn_command *cmd;
@@ -152,7 +153,7 @@ static void do_mmap(struct runner *rn, uint32_t proc, int pid)
 	if (!anon)
 		rc = machine_object(rn, mp->object, mp->npages, &object);
 	if (!rc)
-		rc = mm_mmap(&rn->m, pid, mp->npages, mp->prot, shared, b, object, &va);
+		rc = mm_mmap_at(&rn->m, pid, rn->slot[mp->region], mp->npages, mp->prot, shared, b, object, &va);
 	if (!syscall_as_expected(rn, "mmap", rc))
 		return;
 	/* model objects: the scenario's objects by index, shared anon after them */
@@ -526,6 +527,40 @@ static const char *requirement_missing(const struct scn_program *p, const ptesim
 	return NULL;
 }
 
+/*
+ * Where each region is mapped: a 2 MiB-aligned slot per region name, one
+ * page in, as ptesim kernel-run places real mappings, so fault-around's
+ * address-aligned window sees the same neighbours on both.
+ */
+#define SLOT_BASE UINT64_C(0x100000000000)
+#define SLOT_ALIGN (UINT64_C(2) << 20)
+
+static int plan_slots(struct runner *rn)
+{
+	const struct scn_program *p = rn->p;
+	uint64_t *pages = calloc(p->nregions + 1, sizeof(*pages)), at = SLOT_BASE;
+
+	rn->slot = calloc(p->nregions + 1, sizeof(*rn->slot));
+	if (!pages || !rn->slot) {
+		free(pages);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < p->ncommands; i++)
+		if (p->commands[i].op == SCN_OP_MMAP && p->commands[i].mmap.npages > pages[p->commands[i].mmap.region])
+			pages[p->commands[i].mmap.region] = p->commands[i].mmap.npages;
+	for (size_t r = 0; r < p->nregions; r++) {
+		uint64_t len = (pages[r] + 2) * PAGE_SIZE;
+
+		if (pages[r] > (UINT64_C(1) << 32))
+			len = SLOT_ALIGN; /* too large to place: mm_mmap picks */
+		len = (len + SLOT_ALIGN - 1) / SLOT_ALIGN * SLOT_ALIGN;
+		rn->slot[r] = pages[r] > (UINT64_C(1) << 32) || at + len > TASK_SIZE ? 0 : at + PAGE_SIZE;
+		at += len;
+	}
+	free(pages);
+	return 0;
+}
+
 static int runner_init(struct runner *rn, const struct scn_program *p, const ptesim_layout *L,
 		       const struct run_options *opt, struct run_result *r)
 {
@@ -548,11 +583,14 @@ static int runner_init(struct runner *rn, const struct scn_program *p, const pte
 		rn->pid[i] = -1;
 	for (size_t i = 0; i < p->nobjects; i++)
 		rn->machine_object[i] = UINT32_MAX;
+	if (plan_slots(rn))
+		return -ENOMEM;
 	return mm_new(&rn->m, &rn->pid[0]);
 }
 
 static void runner_destroy(struct runner *rn)
 {
+	free(rn->slot);
 	machine_destroy(&rn->m);
 	model_destroy(rn->mo);
 	free(rn->pid);
