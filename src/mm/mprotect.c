@@ -100,14 +100,10 @@ int mm_mprotect(struct machine *m, int pid, uint64_t va, uint64_t len, unsigned 
 		uint64_t stop;
 		int rc;
 
-		if (!v) {
-			vma_merge_all(m, mm);
+		if (!v)
 			return -ENOMEM;
-		}
-		if ((prot & VM_WRITE) && !(v->vm_flags & VM_MAYWRITE)) {
-			vma_merge_all(m, mm);
+		if ((prot & VM_WRITE) && !(v->vm_flags & VM_MAYWRITE))
 			return -EACCES;
-		}
 		stop = v->end < end ? v->end : end;
 		if ((v->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)) == prot) {
 			a = stop; /* mprotect_fixup(): nothing changes, nothing splits */
@@ -126,7 +122,7 @@ int mm_mprotect(struct machine *m, int pid, uint64_t va, uint64_t len, unsigned 
 		vma_set_page_prot(m, v);
 		change_protection(m, mm, v);
 		a = v->end;
+		vma_merge_modified(m, mm, (size_t)(v - mm->vmas));
 	}
-	vma_merge_all(m, mm);
 	return 0;
 }

@@ -93,21 +93,39 @@ static bool vmas_mergeable(const struct machine *m, const struct vma *a, const s
 	       b->pgoff == a->pgoff + ((a->end - a->start) >> PAGE_SHIFT);
 }
 
-/* vma_merge(): after a change of flags, pieces that match again are one VMA */
-void vma_merge_all(const struct machine *m, struct mm *mm)
+/* The anon_vma rule as the live 6.18 kernel was seen to apply it after
+ * mprotect: a modified VMA that has an anon_vma does not merge into a
+ * neighbour that has none; one without merges into one with, which then
+ * covers both. */
+static bool anon_vma_allows(bool modified_has, bool neighbour_has)
 {
-	for (size_t i = 0; i + 1 < mm->nvmas;) {
-		struct vma *a = &mm->vmas[i], *b = &mm->vmas[i + 1];
+	return !modified_has || neighbour_has;
+}
 
-		if (!vmas_mergeable(m, a, b)) {
-			i++;
-			continue;
-		}
-		a->end = b->end;
-		a->anon_vma |= b->anon_vma;
-		a->vm_flags |= b->vm_flags & m->vm_softdirty;
-		vma_remove(mm, i + 1);
+static void absorb(const struct machine *m, struct mm *mm, size_t i)
+{
+	struct vma *a = &mm->vmas[i], *b = &mm->vmas[i + 1];
+
+	a->end = b->end;
+	a->anon_vma |= b->anon_vma;
+	a->vm_flags |= b->vm_flags & m->vm_softdirty;
+	vma_remove(mm, i + 1);
+}
+
+/* vma_modify_flags(): the VMA at idx just changed; merge it with the
+ * neighbours that match it again */
+void vma_merge_modified(const struct machine *m, struct mm *mm, size_t idx)
+{
+	bool has = mm->vmas[idx].anon_vma;
+
+	if (idx > 0 && vmas_mergeable(m, &mm->vmas[idx - 1], &mm->vmas[idx]) &&
+	    anon_vma_allows(has, mm->vmas[idx - 1].anon_vma)) {
+		absorb(m, mm, idx - 1);
+		idx--;
 	}
+	if (idx + 1 < mm->nvmas && vmas_mergeable(m, &mm->vmas[idx], &mm->vmas[idx + 1]) &&
+	    anon_vma_allows(has, mm->vmas[idx + 1].anon_vma))
+		absorb(m, mm, idx);
 }
 
 /* True when every page of [start, end) is inside some VMA. */
