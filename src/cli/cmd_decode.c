@@ -89,15 +89,13 @@ int cmd_decode(int argc, char **argv)
 	struct layout_list list = { 0 };
 	uint64_t values[256];
 	int nvalues = 0, rc = EXIT_OK;
-	bool json = false, explicit_layout = false;
+	bool json = false;
 
 	for (int i = 1; i < argc && !rc; i++) {
 		if (!strcmp(argv[i], "--layout") && i + 1 < argc) {
 			rc = layouts_add_name(&list, argv[++i]);
-			explicit_layout = true;
 		} else if (!strcmp(argv[i], "--layout-file") && i + 1 < argc) {
 			rc = layouts_add_file(&list, argv[++i]);
-			explicit_layout = true;
 		} else if (!strcmp(argv[i], "--format") && i + 1 < argc) {
 			const char *f = argv[++i];
 
@@ -120,7 +118,7 @@ int cmd_decode(int argc, char **argv)
 		rc = usage_error("decode: give one or more entry values, e.g. ptesim decode 0x0060000000000fc3");
 		goto out;
 	}
-	if (!explicit_layout)
+	if (!list.n) /* no --layout: every built-in, side by side */
 		layouts_add_name(&list, "all");
 	for (int v = 0; v < nvalues; v++) {
 		if (!json && list.n > 1)

@@ -128,19 +128,6 @@ void vma_merge_modified(const struct machine *m, struct mm *mm, size_t idx)
 		absorb(m, mm, idx);
 }
 
-/* True when every page of [start, end) is inside some VMA. */
-bool range_mapped(struct mm *mm, uint64_t start, uint64_t end)
-{
-	for (uint64_t va = start; va < end;) {
-		struct vma *v = find_vma(mm, va);
-
-		if (!v)
-			return false;
-		va = v->end;
-	}
-	return true;
-}
-
 static bool range_free(struct mm *mm, uint64_t start, uint64_t end)
 {
 	for (size_t i = 0; i < mm->nvmas; i++)
