@@ -179,7 +179,8 @@ bool check_refcount(struct machine *m, page_namer name, void *ctx, struct violat
 
 		if (!(f->flags & FRAME_USED) || (f->flags & (FRAME_TABLE | FRAME_ZERO)))
 			continue;
-		refs = c.maps[i] + ((f->flags & FRAME_PAGECACHE) ? 1 : 0) + ((f->flags & FRAME_SWAPCACHE) ? 1 : 0);
+		refs = c.maps[i] + ((f->flags & FRAME_PAGECACHE) ? 1 : 0) + ((f->flags & FRAME_SWAPCACHE) ? 1 : 0) +
+		       f->pins * GUP_PIN_COUNTING_BIAS;
 		if (f->mapcount == c.maps[i] && f->refcount == refs && refs)
 			continue;
 		v->name = "refcount";

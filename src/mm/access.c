@@ -48,3 +48,38 @@ enum access_result mm_access(struct machine *m, int pid, uint64_t va, bool write
 	}
 	return ACCESS_BUS;
 }
+
+static uint64_t object_content(struct machine *m, const struct vma *vma, uint64_t va)
+{
+	const struct object *o = &m->objects[vma->object];
+	uint64_t idx = vma->pgoff + ((va - vma->start) >> PAGE_SHIFT);
+
+	if (idx >= o->npages)
+		return 0;
+	return o->pfn[idx] ? frame_of(&m->frames, o->pfn[idx])->data : o->disk[idx];
+}
+
+bool mm_peek(struct machine *m, int pid, uint64_t va, uint64_t *value)
+{
+	struct mm *mm = &m->procs[pid];
+	struct vma *vma = find_vma(mm, va);
+	pte_t *ptep;
+
+	if (!mm->alive || !vma)
+		return false;
+	ptep = mm_pte(m, mm, va, false);
+	*value = 0;
+	if (ptep && pte_present(m->L, *ptep)) {
+		uint64_t pfn = vm_normal_page(m, *ptep);
+
+		*value = pfn ? frame_of(&m->frames, pfn)->data : 0;
+	} else if (ptep && is_real_swap_pte(m, *ptep)) {
+		struct swap_slot *slot = swap_slot(m, swp_offset(pte_to_swp_entry(m->L, *ptep)));
+
+		if (slot)
+			*value = slot->cache_pfn ? frame_of(&m->frames, slot->cache_pfn)->data : slot->data;
+	} else if (vma->backing != BACKING_ANON) {
+		*value = object_content(m, vma, va);
+	}
+	return true;
+}

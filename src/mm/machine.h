@@ -23,6 +23,9 @@
 /* The first pfn handed out; pfn 0 never maps anything. */
 #define FRAME_PFN_BASE UINT64_C(0x80000)
 
+/* What one FOLL_PIN adds to a small folio's refcount (include/linux/mm.h). */
+#define GUP_PIN_COUNTING_BIAS 1024u
+
 /* Frame flags. The anon ones mirror struct folio's PG_ flags. */
 enum frame_flag {
 	FRAME_USED = 1u << 0,
@@ -31,7 +34,7 @@ enum frame_flag {
 	FRAME_ANON = 1u << 3,           /* folio_test_anon */
 	FRAME_ANON_EXCLUSIVE = 1u << 4, /* PageAnonExclusive */
 	FRAME_DIRTY = 1u << 5,          /* folio_test_dirty */
-	FRAME_LAZYFREE = 1u << 6,       /* MADV_FREE'd: anon and !swapbacked */
+	/* 1u << 6 unused: a lazy-free page is anon and not swap-backed, as in the kernel */
 	FRAME_SWAPBACKED = 1u << 7,     /* folio_test_swapbacked */
 	FRAME_REFERENCED = 1u << 8,     /* folio_test_referenced / young */
 	FRAME_PAGECACHE = 1u << 9,      /* in an object's page cache */
@@ -46,7 +49,7 @@ struct frame {
 	uint32_t object;   /* page-cache object + 1, 0 for anon */
 	uint32_t index;    /* page index in the object, or the anon page's origin */
 	uint16_t flags;    /* enum frame_flag */
-	uint16_t pad;
+	uint16_t pins;     /* FOLL_PIN references, each GUP_PIN_COUNTING_BIAS in refcount */
 	uint32_t next_free;
 };
 

@@ -54,6 +54,7 @@ struct mm {
 	struct vma *vmas; /* sorted by start, not overlapping */
 	size_t nvmas, cap;
 	uint64_t next_va;
+	bool has_pinned; /* MMF_HAS_PINNED: a page was ever pinned (pte_is_pinned) */
 };
 
 enum fault_result {
@@ -112,10 +113,34 @@ int mm_munmap(struct machine *m, int pid, uint64_t va, uint64_t len);
 int mm_mprotect(struct machine *m, int pid, uint64_t va, uint64_t len, unsigned long prot);
 int mm_madvise_dontneed(struct machine *m, int pid, uint64_t va, uint64_t len);
 
-/* try_to_unmap_one() of an anon swap-backed page from every mapping: its
- * data goes to a swap slot and every entry becomes a swap entry. -ENOSPC
- * without swap, -EINVAL for a frame that is not such a page. */
+/* MADV_FREE: lazy-free the anon pages (EINVAL for other memory).
+ * MADV_COLD: age them. MADV_PAGEOUT: age them and reclaim those this
+ * process maps alone. */
+int mm_madvise_free(struct machine *m, int pid, uint64_t va, uint64_t len);
+int mm_madvise_cold(struct machine *m, int pid, uint64_t va, uint64_t len);
+int mm_madvise_pageout(struct machine *m, int pid, uint64_t va, uint64_t len);
+/* Memory pressure on the pages a process maps in [va, va+len): each is
+ * reclaimed and unmapped from every process that maps it. */
+int mm_reclaim(struct machine *m, int pid, uint64_t va, uint64_t len);
+/* Move the pages a process maps in [va, va+len) to new frames through
+ * migration entries, in every process that maps them. */
+int mm_migrate(struct machine *m, int pid, uint64_t va, uint64_t len);
+/* /proc/PID/clear_refs: 1 all, 2 anon, 3 mapped, 4 soft-dirty, 5 the
+ * RSS high-water mark; -EINVAL for any other value. */
+int mm_clear_refs(struct machine *m, int pid, int value);
+/* pin_user_pages(FOLL_WRITE) of one page, as direct I/O or RDMA would: the
+ * page is faulted in for write and pinned; *pfn is the page. */
+int mm_pin_page(struct machine *m, int pid, uint64_t va, uint64_t *pfn);
+void mm_unpin_page(struct machine *m, uint64_t pfn);
+
+/* Reclaim of one anon swap-backed page, unmapped from every process:
+ * -ENOSPC without swap, -EINVAL for a frame that is not such a page. */
 int mm_swap_out(struct machine *m, uint64_t pfn);
+
+/* What a process would read at va without faulting anything in: the
+ * page, the swap slot, the page cache or the file; 0 for an anon hole.
+ * False when va is not mapped. */
+bool mm_peek(struct machine *m, int pid, uint64_t va, uint64_t *value);
 /* The frame a process's page maps, 0 when none is present. */
 uint64_t mm_page_frame(struct machine *m, int pid, uint64_t va);
 

@@ -4,6 +4,8 @@
 
 #include "mm/mm.h"
 
+/* a page-aligned, non-empty range of user addresses */
+bool user_range_ok(uint64_t va, uint64_t len);
 bool vma_soft_dirty_enabled(const struct machine *m, const struct vma *vma);
 bool vma_wants_writenotify(const struct machine *m, const struct vma *vma);
 void vma_set_page_prot(const struct machine *m, struct vma *vma);
@@ -41,6 +43,10 @@ void rmap_add(struct machine *m, uint64_t pfn);
 /* Unmap one entry's frame: rmap and reference dropped. */
 void rmap_remove(struct machine *m, uint64_t pfn);
 
+/* shrink_folio_list() of one page, unmapped from every process; 0 when it
+ * left memory, -EBUSY when it stayed, -ENOSPC for anon without swap */
+int reclaim_page(struct machine *m, uint64_t pfn);
+
 /* the swap device (swap_duplicate, swap_free, the slot allocator) */
 uint64_t swap_alloc(struct machine *m, uint64_t data); /* offset, 0 when full or off */
 void swap_duplicate(struct machine *m, uint64_t offset);
@@ -50,8 +56,12 @@ static inline struct swap_slot *swap_slot(struct machine *m, uint64_t offset)
 	return offset && offset < m->swap.n ? &m->swap.slots[offset] : NULL;
 }
 /* folio_free_swap(): drop the page from the swap cache once no entry
- * points at its slot; false while one does */
+ * points at its slot, leaving it dirty; false while one does */
 bool swapcache_release(struct machine *m, uint64_t pfn);
+/* add_to_swap_cache(): the page stands for its slot; one reference */
+void swapcache_add(struct machine *m, uint64_t pfn, uint64_t offset);
+/* __delete_from_swap_cache(): the slot keeps its entries, the page goes */
+void swapcache_delete(struct machine *m, uint64_t pfn);
 /* free_swap_and_cache(): one entry gone; the cache follows the last one */
 void swap_entry_free(struct machine *m, uint64_t offset);
 /* a real swap entry (type below MAX_SWAPFILES), not a marker or migration entry */

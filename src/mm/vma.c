@@ -187,7 +187,7 @@ int mm_mmap_at(struct machine *m, int pid, uint64_t addr, uint64_t npages, unsig
 	return vma_insert(mm, &v);
 }
 
-static bool range_ok(uint64_t va, uint64_t len)
+bool user_range_ok(uint64_t va, uint64_t len)
 {
 	return !(va & (PAGE_SIZE - 1)) && len && va < TASK_SIZE && len <= TASK_SIZE - va;
 }
@@ -199,7 +199,7 @@ int mm_munmap(struct machine *m, int pid, uint64_t va, uint64_t len)
 	int rc;
 
 	len = (len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	if (!range_ok(va, len))
+	if (!user_range_ok(va, len))
 		return -EINVAL;
 	end = va + len;
 	rc = vma_split_range(mm, va, end);
@@ -218,29 +218,4 @@ int mm_munmap(struct machine *m, int pid, uint64_t va, uint64_t len)
 	}
 	free_unused_tables(m, mm, va, end);
 	return 0;
-}
-
-int mm_madvise_dontneed(struct machine *m, int pid, uint64_t va, uint64_t len)
-{
-	struct mm *mm = &m->procs[pid];
-	uint64_t end;
-	bool hole = false;
-
-	len = (len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	if (!range_ok(va, len))
-		return -EINVAL;
-	end = va + len;
-	for (uint64_t a = va; a < end;) {
-		struct vma *v = find_vma(mm, a);
-
-		if (!v) {
-			hole = true; /* madvise reports ENOMEM, after doing the mapped parts */
-			a += PAGE_SIZE;
-			continue;
-		}
-		/* zap_page_range_single() with no details: file markers survive */
-		zap_range(m, mm, v, a, v->end < end ? v->end : end, false);
-		a = v->end;
-	}
-	return hole ? -ENOMEM : 0;
 }

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+/* madvise(): DONTNEED, FREE, COLD and PAGEOUT (mm/madvise.c), and reclaim of a range. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "mm/mm_internal.h"
+
+struct advice {
+	struct machine *m;
+	struct mm *mm;
+	struct vma *vma;
+	uint64_t start, end; /* the part of the VMA advised */
+	bool pageout;
+	uint64_t *pages;     /* PAGEOUT: pages isolated for reclaim */
+	size_t npages, cap;
+	int err;
+};
+
+typedef int (*advise_fn)(struct advice *a);
+
+/* madvise_walk_vmas(): VMA after VMA; a hole makes the call ENOMEM once
+ * the mapped parts are done, an error stops it where it happens */
+static int madvise_walk(struct machine *m, int pid, uint64_t va, uint64_t len, advise_fn fn,
+			struct advice *a)
+{
+	struct mm *mm = &m->procs[pid];
+	uint64_t end;
+	bool hole = false;
+
+	len = (len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	if (!user_range_ok(va, len))
+		return -EINVAL;
+	end = va + len;
+	a->m = m;
+	a->mm = mm;
+	for (uint64_t at = va; at < end;) {
+		struct vma *v = find_vma(mm, at);
+		int rc;
+
+		if (!v) {
+			hole = true;
+			at += PAGE_SIZE;
+			continue;
+		}
+		a->vma = v;
+		a->start = at;
+		a->end = v->end < end ? v->end : end;
+		rc = fn(a);
+		if (rc)
+			return rc;
+		at = a->end;
+	}
+	return hole ? -ENOMEM : 0;
+}
+
+static void advise_tables(struct advice *a, pte_table_fn fn)
+{
+	pgtable_walk_tables(&a->m->frames, a->m->L, a->mm->pgd, a->start, a->end, fn, a);
+}
+
+/* MADV_DONTNEED: zap_page_range_single() with no details, so file
+ * markers survive */
+static int dontneed_vma(struct advice *a)
+{
+	zap_range(a->m, a->mm, a->vma, a->start, a->end, false);
+	return 0;
+}
+
+int mm_madvise_dontneed(struct machine *m, int pid, uint64_t va, uint64_t len)
+{
+	struct advice a = { 0 };
+
+	return madvise_walk(m, pid, va, len, dontneed_vma, &a);
+}
+
+/* madvise_free_pte_range() for small folios */
+static void free_table(void *ctx, uint64_t table_va, pte_t *table)
+{
+	struct advice *a = ctx;
+	const struct ptesim_layout *L = a->m->L;
+	unsigned first, last;
+
+	table_span(table_va, a->start, a->end, &first, &last);
+	for (unsigned i = first; i < last; i++) {
+		pte_t ptent = table[i];
+		uint64_t pfn;
+		struct frame *f;
+
+		if (!pte_val(ptent) || pte_none(L, ptent))
+			continue;
+		if (!pte_present(L, ptent)) {
+			/* a swapped page is dropped at once; markers and
+			 * migration entries stay */
+			if (is_real_swap_pte(a->m, ptent)) {
+				swap_entry_free(a->m, swp_offset(pte_to_swp_entry(L, ptent)));
+				table[i] = __pte(0);
+			}
+			continue;
+		}
+		pfn = vm_normal_page(a->m, ptent);
+		if (!pfn)
+			continue; /* the zero page */
+		f = frame_of(&a->m->frames, pfn);
+		if (f->flags & (FRAME_SWAPCACHE | FRAME_DIRTY)) {
+			/* only a page mapped here alone, once the swap cache lets go */
+			if (f->mapcount != 1 || !swapcache_release(a->m, pfn))
+				continue;
+			f->flags &= (uint16_t)~FRAME_DIRTY; /* folio_clear_dirty() */
+		}
+		if (pte_young(L, ptent) || pte_dirty(L, ptent)) {
+			/* clear_young_dirty_ptes() since 6.10; before, the same
+			 * through ptep_get_and_clear_full(), pte_mkold(),
+			 * pte_mkclean() and set_pte_at() */
+			ptent = ptep_get_and_clear(L, &table[i]);
+			ptent = pte_mkold(L, ptent);
+			ptent = pte_mkclean(L, ptent);
+			table[i] = ptent;
+		}
+		/* folio_mark_lazyfree(): an anon swap-backed page outside the swap cache */
+		if ((f->flags & (FRAME_ANON | FRAME_SWAPBACKED | FRAME_SWAPCACHE)) == (FRAME_ANON | FRAME_SWAPBACKED))
+			f->flags &= (uint16_t)~(FRAME_SWAPBACKED | FRAME_REFERENCED);
+	}
+}
+
+/* madvise_dontneed_free_valid_vma(): MADV_FREE is for anonymous memory only */
+static int free_vma(struct advice *a)
+{
+	if (a->vma->backing != BACKING_ANON)
+		return -EINVAL;
+	advise_tables(a, free_table);
+	return 0;
+}
+
+int mm_madvise_free(struct machine *m, int pid, uint64_t va, uint64_t len)
+{
+	struct advice a = { 0 };
+
+	return madvise_walk(m, pid, va, len, free_vma, &a);
+}
+
+static void isolate(struct advice *a, uint64_t pfn)
+{
+	if (a->npages == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 16;
+		uint64_t *v = realloc(a->pages, cap * sizeof(*v));
+
+		if (!v) {
+			a->err = -ENOMEM;
+			return;
+		}
+		a->pages = v;
+		a->cap = cap;
+	}
+	a->pages[a->npages++] = pfn;
+}
+
+/* madvise_cold_or_pageout_pte_range() for small folios: a page mapped by
+ * more than one process is left alone; young entries are made old */
+static void cold_table(void *ctx, uint64_t table_va, pte_t *table)
+{
+	struct advice *a = ctx;
+	const struct ptesim_layout *L = a->m->L;
+	unsigned first, last;
+
+	table_span(table_va, a->start, a->end, &first, &last);
+	for (unsigned i = first; i < last && !a->err; i++) {
+		pte_t ptent = table[i];
+		uint64_t pfn;
+		struct frame *f;
+
+		if (!pte_val(ptent) || !pte_present(L, ptent) || !(pfn = vm_normal_page(a->m, ptent)))
+			continue;
+		f = frame_of(&a->m->frames, pfn);
+		if (f->mapcount != 1) /* folio_maybe_mapped_shared() */
+			continue;
+		if (pte_young(L, ptent)) {
+			ptent = ptep_get_and_clear(L, &table[i]);
+			table[i] = pte_mkold(L, ptent);
+		}
+		/* folio_clear_referenced(), folio_test_clear_young() */
+		f->flags &= (uint16_t)~FRAME_REFERENCED;
+		if (a->pageout)
+			isolate(a, pfn);
+	}
+}
+
+/* can_madv_lru_vma(): every VMA the simulator has */
+static int cold_vma(struct advice *a)
+{
+	advise_tables(a, cold_table);
+	return a->err;
+}
+
+int mm_madvise_cold(struct machine *m, int pid, uint64_t va, uint64_t len)
+{
+	struct advice a = { 0 };
+
+	return madvise_walk(m, pid, va, len, cold_vma, &a);
+}
+
+/* MADV_PAGEOUT: the pages aged as MADV_COLD does, then reclaim_pages() */
+int mm_madvise_pageout(struct machine *m, int pid, uint64_t va, uint64_t len)
+{
+	struct advice a = { .pageout = true };
+	int rc = madvise_walk(m, pid, va, len, cold_vma, &a);
+
+	for (size_t i = 0; i < a.npages; i++)
+		if (pfn_valid(&m->frames, a.pages[i]))
+			reclaim_page(m, a.pages[i]);
+	free(a.pages);
+	return rc;
+}
+
+/* collects the pages a range maps, each once */
+static void mapped_table(void *ctx, uint64_t table_va, pte_t *table)
+{
+	struct advice *a = ctx;
+	unsigned first, last;
+
+	table_span(table_va, a->start, a->end, &first, &last);
+	for (unsigned i = first; i < last && !a->err; i++) {
+		uint64_t pfn;
+		bool seen = false;
+
+		if (!pte_val(table[i]) || !pte_present(a->m->L, table[i]) || !(pfn = vm_normal_page(a->m, table[i])))
+			continue;
+		for (size_t k = 0; k < a->npages && !seen; k++)
+			seen = a->pages[k] == pfn;
+		if (!seen)
+			isolate(a, pfn);
+	}
+}
+
+static int mapped_vma(struct advice *a)
+{
+	advise_tables(a, mapped_table);
+	return a->err;
+}
+
+int mm_reclaim(struct machine *m, int pid, uint64_t va, uint64_t len)
+{
+	struct advice a = { 0 };
+	int rc = madvise_walk(m, pid, va, len, mapped_vma, &a);
+
+	for (size_t i = 0; i < a.npages && rc != -EINVAL; i++)
+		if (pfn_valid(&m->frames, a.pages[i]))
+			reclaim_page(m, a.pages[i]);
+	free(a.pages);
+	return rc == -ENOMEM ? 0 : rc;
+}
