@@ -5,11 +5,11 @@
 
 #include "check/model.h"
 
-enum page_state { P_UNMAPPED, P_OWN, P_OBJECT };
+enum page_state { P_UNMAPPED, P_OWN, P_OBJECT, P_LAZYFREE };
 
 struct mpage {
 	uint8_t state;
-	uint64_t value; /* P_OWN */
+	uint64_t value; /* P_OWN, P_LAZYFREE */
 };
 
 struct mregion {
@@ -204,13 +204,52 @@ void model_dontneed(struct model *mo, int pid, int region, size_t page)
 		*p = (struct mpage){ P_OBJECT, 0 }; /* the file's current contents again */
 }
 
-enum model_read model_read(struct model *mo, int pid, int region, size_t page, uint64_t *value)
+void model_free(struct model *mo, int pid, int region, size_t page)
 {
 	struct mregion *r;
 	struct mpage *p = page_of(mo, pid, region, page, &r);
 
+	if (p && p->state == P_OWN && r->anon && !r->shared)
+		p->state = P_LAZYFREE;
+}
+
+enum model_read model_read(struct model *mo, int pid, int region, size_t page, uint64_t got,
+			   uint64_t allowed[2], int *nallowed)
+{
+	struct mregion *r;
+	struct mpage *p = page_of(mo, pid, region, page, &r);
+
+	*nallowed = 0;
 	if (!p || p->state == P_UNMAPPED)
 		return MODEL_UNMAPPED;
-	*value = p->state == P_OWN ? p->value : find_object(mo, r->object)->values[page];
-	return MODEL_VALUE;
+	allowed[(*nallowed)++] = p->state == P_OBJECT ? find_object(mo, r->object)->values[page] : p->value;
+	if (p->state == P_LAZYFREE && p->value) {
+		allowed[(*nallowed)++] = 0;
+		if (got == 0) {
+			*p = (struct mpage){ P_OWN, 0 }; /* discarded: zero from now on */
+			return MODEL_VALUE;
+		}
+	}
+	return got == allowed[0] ? MODEL_VALUE : MODEL_MISMATCH;
+}
+
+bool model_object_value(struct model *mo, uint32_t id, size_t page, uint64_t *value)
+{
+	struct mobject *o = find_object(mo, id);
+
+	if (!o || page >= o->npages)
+		return false;
+	*value = o->values[page];
+	return true;
+}
+
+bool model_own_value(struct model *mo, int pid, int region, size_t page, uint64_t *value)
+{
+	struct mregion *r;
+	struct mpage *p = page_of(mo, pid, region, page, &r);
+
+	if (!p || p->state != P_OWN)
+		return false;
+	*value = p->value;
+	return true;
 }

@@ -6,7 +6,8 @@
  * The memory model: what user space is promised, kept apart from the
  * simulated machine and deliberately simple. A private page holds its own
  * value; a shared page, or a private file page not yet copied, shows its
- * object's current value. Reads are checked against it.
+ * object's current value; a lazy-free page its value or zero. Reads are
+ * checked against it.
  */
 
 #include <stdbool.h>
@@ -31,10 +32,23 @@ void model_write(struct model *mo, int pid, int region, size_t page, uint64_t va
 /* MADV_DONTNEED: private anon reads zero, private file the file, shared as before */
 void model_dontneed(struct model *mo, int pid, int region, size_t page);
 
+/* MADV_FREE of a private anon page: it reads its value or zero until the
+ * next write (the kernel may discard it meanwhile) */
+void model_free(struct model *mo, int pid, int region, size_t page);
+
 enum model_read {
-	MODEL_VALUE,    /* *value is the only value allowed */
+	MODEL_VALUE,    /* the value read is one the model allows */
+	MODEL_MISMATCH, /* it is not: allowed[0..*nallowed) are */
 	MODEL_UNMAPPED, /* the page is not mapped: the access must fault */
 };
-enum model_read model_read(struct model *mo, int pid, int region, size_t page, uint64_t *value);
+/* Checks a value read; a lazy-free page that reads zero stays zero. */
+enum model_read model_read(struct model *mo, int pid, int region, size_t page, uint64_t got,
+			   uint64_t allowed[2], int *nallowed);
+/* The value a page of an object holds (shmem, files, shared anon); false
+ * when the model has no such page. */
+bool model_object_value(struct model *mo, uint32_t id, size_t page, uint64_t *value);
+/* The value a private page holds, when the model knows exactly one (not
+ * after MADV_FREE, not a file page it has not copied). */
+bool model_own_value(struct model *mo, int pid, int region, size_t page, uint64_t *value);
 
 #endif

@@ -6,36 +6,11 @@
 #include <string.h>
 
 #include "check/check.h"
-#include "check/model.h"
-#include "mm/mm.h"
 #include "ptesim/pte.h"
-#include "scenario/run.h"
 
-/* where a region of a process lives */
-struct region_map {
-	uint64_t va, npages;
-	bool mapped;
-	bool shared, anon;
-	uint32_t model_object;
-};
+#include "scenario/run_internal.h"
 
-struct runner {
-	const struct scn_program *p;
-	const struct ptesim_layout *L;
-	const struct run_options *opt;
-	struct machine m;
-	struct model *mo;
-	int *pid;                 /* scenario process -> machine pid, -1: none */
-	struct region_map *rmap;  /* [process * nregions + region] */
-	uint32_t *machine_object; /* scenario object -> machine object, UINT32_MAX: none yet */
-	uint32_t next_model_object;
-	uint64_t *slot;           /* region -> where it is mapped */
-	uint64_t fresh;
-	struct run_result *r;
-	const struct scn_command *cmd;
-};
-
-static struct region_map *region_of(struct runner *rn, uint32_t proc, uint32_t region)
+struct region_map *region_of(struct runner *rn, uint32_t proc, uint32_t region)
 {
 	return &rn->rmap[(size_t)proc * rn->p->nregions + region];
 }
@@ -49,7 +24,7 @@ static int scn_process_of(struct runner *rn, int pid)
 }
 
 /* page_namer: "p1 A[2]" */
-static void name_page(void *ctx, int pid, uint64_t va, char *buf, size_t size)
+void name_page(void *ctx, int pid, uint64_t va, char *buf, size_t size)
 {
 	struct runner *rn = ctx;
 	int proc = scn_process_of(rn, pid);
@@ -66,23 +41,76 @@ static void name_page(void *ctx, int pid, uint64_t va, char *buf, size_t size)
 	snprintf(buf, size, "pid %d va 0x%" PRIx64, pid, va);
 }
 
-static void set_fail(struct runner *rn, const char *violation, const char *fmt, ...)
+static int violation_index(const char *name)
 {
-	va_list ap;
-
-	if (rn->r->status != RUN_PASS)
-		return;
-	rn->r->status = RUN_FAIL;
-	rn->r->violation = violation;
-	rn->r->line = rn->cmd->line;
-	if (scn_format_command(rn->p, rn->cmd, rn->r->command, sizeof(rn->r->command)) < 0)
-		snprintf(rn->r->command, sizeof(rn->r->command), "?");
-	va_start(ap, fmt);
-	vsnprintf(rn->r->detail, sizeof(rn->r->detail), fmt, ap);
-	va_end(ap);
+	for (int v = 0; v < SCN_V_COUNT; v++)
+		if (!strcmp(scn_violation_name((enum scn_violation)v), name))
+			return v;
+	return -1;
 }
 
-static void set_na(struct runner *rn, const char *fmt, ...)
+/* A broken machine (an entry the layout cannot decode, counts that
+ * disagree) makes whatever follows meaningless. */
+static bool run_can_go_on(const char *violation)
+{
+	return violation && strcmp(violation, "pte-encoding") && strcmp(violation, "refcount");
+}
+
+/* a later failure, after the first */
+static void note_also(struct runner *rn, const char *violation, const char *detail)
+{
+	struct run_result *r = rn->r;
+	size_t len = strlen(r->also);
+	char command[160];
+
+	if (scn_format_command(rn->p, rn->cmd, command, sizeof(command)) < 0)
+		snprintf(command, sizeof(command), "?");
+	if (violation) {
+		int v = violation_index(violation);
+
+		if (v >= 0 && (r->violations & (1u << v)))
+			return; /* each violation is named once */
+		if (v >= 0)
+			r->violations |= 1u << v;
+		snprintf(r->also + len, sizeof(r->also) - len, "; also %s at line %u (%s)", violation, rn->cmd->line,
+			 command);
+	} else {
+		snprintf(r->also + len, sizeof(r->also) - len, "; then at line %u (%s): %s", rn->cmd->line, command,
+			 detail);
+	}
+	if (!run_can_go_on(violation))
+		rn->stopped = true;
+}
+
+void set_fail(struct runner *rn, const char *violation, const char *fmt, ...)
+{
+	struct run_result *r = rn->r;
+	char detail[sizeof(r->detail)];
+	va_list ap;
+	int v;
+
+	if (r->status == RUN_NA || rn->stopped)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	if (r->status == RUN_FAIL) {
+		note_also(rn, violation, detail);
+		return;
+	}
+	r->status = RUN_FAIL;
+	r->violation = violation;
+	r->line = rn->cmd->line;
+	if (scn_format_command(rn->p, rn->cmd, r->command, sizeof(r->command)) < 0)
+		snprintf(r->command, sizeof(r->command), "?");
+	memcpy(r->detail, detail, sizeof(detail));
+	if (violation && (v = violation_index(violation)) >= 0)
+		r->violations |= 1u << v;
+	if (!run_can_go_on(violation))
+		rn->stopped = true;
+}
+
+void set_na(struct runner *rn, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -94,7 +122,7 @@ static void set_na(struct runner *rn, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void observe(struct runner *rn, const char *fmt, ...)
+void observe(struct runner *rn, const char *fmt, ...)
 {
 	FILE *out = rn->opt->observe;
 	va_list ap;
@@ -110,7 +138,7 @@ static void observe(struct runner *rn, const char *fmt, ...)
 }
 
 /* A system call's result against the scenario's `-> ERRNO`. */
-static bool syscall_as_expected(struct runner *rn, const char *what, int rc)
+bool syscall_as_expected(struct runner *rn, const char *what, int rc)
 {
 	int want = rn->cmd->expect_errno;
 
@@ -121,7 +149,7 @@ static bool syscall_as_expected(struct runner *rn, const char *what, int rc)
 	return false;
 }
 
-static uint64_t page_va(struct runner *rn, uint32_t proc, uint32_t region, uint64_t page)
+uint64_t page_va(struct runner *rn, uint32_t proc, uint32_t region, uint64_t page)
 {
 	return region_of(rn, proc, region)->va + page * PAGE_SIZE;
 }
@@ -158,8 +186,12 @@ static void do_mmap(struct runner *rn, uint32_t proc, int pid)
 		return;
 	/* model objects: the scenario's objects by index, shared anon after them */
 	model_object = anon ? (uint32_t)rn->p->nobjects + rn->next_model_object++ : mp->object;
-	*rm = (struct region_map){ va, mp->npages, true, shared, anon, model_object };
-	if (model_map(rn->mo, (int)proc, (int)mp->region, mp->npages, shared, anon, model_object))
+	free(rm->track);
+	free(rm->image);
+	*rm = (struct region_map){ va, mp->npages, true, shared, anon, model_object, NULL, NULL };
+	if (model_map(rn->mo, (int)proc, (int)mp->region, mp->npages, shared, anon, model_object) ||
+	    track_map(rn, proc, mp->region, mp->npages) ||
+	    ((shared || !anon) && track_object(rn, model_object, find_vma(&rn->m.procs[pid], va)->object)))
 		set_fail(rn, NULL, "out of memory");
 }
 
@@ -172,9 +204,14 @@ static void do_fork(struct runner *rn, uint32_t proc, int pid)
 	if (!syscall_as_expected(rn, "fork", rc))
 		return;
 	rn->pid[child] = cpid;
-	for (size_t reg = 0; reg < rn->p->nregions; reg++)
-		*region_of(rn, child, (uint32_t)reg) = *region_of(rn, proc, (uint32_t)reg);
-	if (model_fork(rn->mo, (int)proc, (int)child))
+	for (size_t reg = 0; reg < rn->p->nregions; reg++) {
+		struct region_map *to = region_of(rn, child, (uint32_t)reg);
+
+		free(to->track);
+		free(to->image);
+		*to = *region_of(rn, proc, (uint32_t)reg);
+	}
+	if (model_fork(rn->mo, (int)proc, (int)child) || track_fork(rn, proc, child))
 		set_fail(rn, NULL, "out of memory");
 }
 
@@ -186,8 +223,10 @@ static void do_exit(struct runner *rn)
 		return;
 	mm_exit(&rn->m, rn->pid[proc]);
 	model_exit(rn->mo, (int)proc);
-	for (size_t reg = 0; reg < rn->p->nregions; reg++)
+	for (size_t reg = 0; reg < rn->p->nregions; reg++) {
 		region_of(rn, proc, (uint32_t)reg)->mapped = false;
+		track_forget(rn, proc, (uint32_t)reg, 0, region_of(rn, proc, (uint32_t)reg)->npages);
+	}
 }
 
 static void do_access(struct runner *rn, uint32_t proc, int pid)
@@ -195,7 +234,8 @@ static void do_access(struct runner *rn, uint32_t proc, int pid)
 	const struct scn_access *ac = &rn->cmd->access;
 	const struct scn_range *rg = &rn->cmd->range;
 	bool write = rn->cmd->op == SCN_OP_WRITE;
-	uint64_t va = page_va(rn, proc, rg->region, rg->first), value = 0, allowed;
+	uint64_t va = page_va(rn, proc, rg->region, rg->first), value = 0, allowed[2];
+	int nallowed;
 	enum access_result res;
 	enum scn_outcome got;
 	enum model_read mr;
@@ -218,19 +258,23 @@ static void do_access(struct runner *rn, uint32_t proc, int pid)
 		return;
 	if (write) {
 		model_write(rn->mo, (int)proc, (int)rg->region, rg->first, value);
+		track_write(rn, proc, rg->region, rg->first);
 		return;
 	}
-	mr = model_read(rn->mo, (int)proc, (int)rg->region, rg->first, &allowed);
-	if (mr == MODEL_UNMAPPED || allowed != value) {
+	mr = model_read(rn->mo, (int)proc, (int)rg->region, rg->first, value, allowed, &nallowed);
+	if (mr != MODEL_VALUE) {
 		char page[64];
 
 		name_page(rn, pid, va, page, sizeof(page));
 		if (mr == MODEL_UNMAPPED)
 			set_fail(rn, "memory-model", "%s read 0x%" PRIx64 " from a page that is not mapped", page,
 				 value);
-		else
+		else if (nallowed == 1)
 			set_fail(rn, "memory-model", "%s read 0x%" PRIx64 ", the memory model allows 0x%" PRIx64 " only",
-				 page, value, allowed);
+				 page, value, allowed[0]);
+		else
+			set_fail(rn, "memory-model", "%s read 0x%" PRIx64 ", the memory model allows 0x%" PRIx64 " or 0x%" PRIx64 " only",
+				 page, value, allowed[0], allowed[1]);
 		return;
 	}
 	if (ac->has_value && value != ac->value)
@@ -274,7 +318,7 @@ static void do_pagemap(struct runner *rn, uint32_t proc, int pid, bool expect)
 	}
 }
 
-static uint64_t entry_at(struct runner *rn, int pid, uint64_t va)
+uint64_t entry_at(struct runner *rn, int pid, uint64_t va)
 {
 	pte_t *ptep = mm_pte(&rn->m, &rn->m.procs[pid], va, false);
 
@@ -320,7 +364,7 @@ static void do_pte(struct runner *rn, uint32_t proc, int pid, bool expect)
 	}
 }
 
-static void range_span(struct runner *rn, uint32_t proc, uint64_t *va, uint64_t *len)
+void range_span(struct runner *rn, uint32_t proc, uint64_t *va, uint64_t *len)
 {
 	const struct scn_range *rg = &rn->cmd->range;
 
@@ -361,9 +405,11 @@ static void do_command(struct runner *rn)
 	case SCN_OP_MUNMAP:
 		range_span(rn, proc, &va, &len);
 		rc = mm_munmap(&rn->m, pid, va, len);
-		if (syscall_as_expected(rn, "munmap", rc))
+		if (syscall_as_expected(rn, "munmap", rc)) {
 			for (uint64_t i = 0; i < c->range.count; i++)
 				model_unmap(rn->mo, (int)proc, (int)c->range.region, c->range.first + i);
+			track_forget(rn, proc, c->range.region, c->range.first, c->range.count);
+		}
 		break;
 	case SCN_OP_MPROTECT:
 		range_span(rn, proc, &va, &len);
@@ -371,15 +417,16 @@ static void do_command(struct runner *rn)
 		break;
 	case SCN_OP_MADVISE:
 		if (c->advice != SCN_MADV_DONTNEED) {
-			set_na(rn, "not implemented: madvise %s", c->advice == SCN_MADV_FREE ? "free"
-								  : c->advice == SCN_MADV_PAGEOUT ? "pageout" : "cold");
+			do_madvise_lru(rn, proc, pid);
 			break;
 		}
 		range_span(rn, proc, &va, &len);
 		rc = mm_madvise_dontneed(&rn->m, pid, va, len);
-		if (rc == 0 || rc == -ENOMEM)
+		if (rc == 0 || rc == -ENOMEM) {
 			for (uint64_t i = 0; i < c->range.count; i++)
 				model_dontneed(rn->mo, (int)proc, (int)c->range.region, c->range.first + i);
+			track_forget(rn, proc, c->range.region, c->range.first, c->range.count);
+		}
 		syscall_as_expected(rn, "madvise", rc);
 		break;
 	case SCN_OP_WRITE:
@@ -395,14 +442,16 @@ static void do_command(struct runner *rn)
 		do_pte(rn, proc, pid, c->op == SCN_OP_EXPECT_PTE);
 		break;
 	case SCN_OP_CLEAR_REFS:
-		set_na(rn, "not implemented: clear_refs");
+		do_clear_refs(rn, proc, pid);
 		break;
 	case SCN_OP_RECLAIM:
+		do_reclaim(rn, proc, pid);
+		break;
 	case SCN_OP_MIGRATE:
-		set_na(rn, "not implemented: %s", scn_op_name(c->op));
+		do_migrate(rn, proc, pid);
 		break;
 	case SCN_OP_CRIU_DUMP:
-		set_na(rn, "not implemented: criu");
+		do_criu_dump(rn, proc, pid);
 		break;
 	case SCN_OP_SCAN:
 	case SCN_OP_EXPECT_SCAN:
@@ -414,104 +463,19 @@ static void do_command(struct runner *rn)
 	}
 }
 
+/* The machine's own consistency first (nothing else means anything
+ * without it), then what user space is promised, then the hardware. */
 static void check_invariants(struct runner *rn)
 {
 	struct violation v = { 0 };
 
-	if (!check_pte_encoding(&rn->m, name_page, rn, &v) || !check_hw_write_untracked(&rn->m, name_page, rn, &v) ||
-	    !check_refcount(&rn->m, name_page, rn, &v))
+	if (!check_pte_encoding(&rn->m, name_page, rn, &v) || !check_refcount(&rn->m, name_page, rn, &v)) {
 		set_fail(rn, v.name, "%s %s", v.page, v.reason);
-}
-
-/* --trace: the entries of every page of every region, before and after a
- * command; a region a command maps has no entries before it */
-struct snapshot {
-	uint64_t *v;      /* the entries, region after region */
-	size_t *offset;   /* [process * nregions + region]: where its pages start */
-	uint64_t *npages; /* the region's pages when taken */
-};
-
-static void snapshot_free(struct snapshot *s)
-{
-	free(s->v);
-	free(s->offset);
-	free(s->npages);
-}
-
-static bool snapshot_take(struct runner *rn, struct snapshot *s)
-{
-	size_t slots = rn->p->nprocesses * rn->p->nregions, total = 0, k = 0;
-
-	s->offset = calloc(slots + 1, sizeof(*s->offset));
-	s->npages = calloc(slots + 1, sizeof(*s->npages));
-	for (size_t i = 0; i < slots && s->npages; i++)
-		total += rn->rmap[i].npages;
-	s->v = calloc(total + 1, sizeof(*s->v));
-	if (!s->offset || !s->npages || !s->v)
-		return false;
-	for (size_t proc = 0; proc < rn->p->nprocesses; proc++) {
-		int pid = rn->pid[proc];
-		bool alive = pid >= 0 && rn->m.procs[pid].alive;
-
-		for (size_t reg = 0; reg < rn->p->nregions; reg++) {
-			size_t slot = proc * rn->p->nregions + reg;
-			struct region_map *rm = &rn->rmap[slot];
-
-			s->offset[slot] = k;
-			s->npages[slot] = rm->npages;
-			for (uint64_t i = 0; i < rm->npages; i++)
-				s->v[k++] = alive ? entry_at(rn, pid, rm->va + i * PAGE_SIZE) : 0;
-		}
+		return;
 	}
-	return true;
-}
-
-/* the fields that differ, among those of the two entries' forms */
-static void changed_fields(const struct ptesim_layout *L, const struct ptesim_decoded *da,
-			   const struct ptesim_decoded *db, char *buf, size_t size)
-{
-	unsigned forms = (da->form >= 0 ? 1u << da->form : 0) | (db->form >= 0 ? 1u << db->form : 0);
-	size_t len = 0;
-
-	buf[0] = 0;
-	for (size_t i = 0; i < ptesim_layout_field_count(L) && len < size; i++) {
-		const struct ptesim_field *f = ptesim_layout_field(L, i);
-
-		if ((f->forms & forms) && ptesim_field_get(f, da->value) != ptesim_field_get(f, db->value))
-			len += (size_t)snprintf(buf + len, size - len, " %s", f->name);
-	}
-}
-
-static void trace_diff(struct runner *rn, const struct snapshot *before, const struct snapshot *after)
-{
-	FILE *out = rn->opt->trace;
-	char text[200];
-
-	if (scn_format_command(rn->p, rn->cmd, text, sizeof(text)) < 0)
-		snprintf(text, sizeof(text), "?");
-	fprintf(out, "%s%sline %u: %s\n", rn->opt->prefix ? rn->opt->prefix : "", rn->opt->prefix ? ": " : "",
-		rn->cmd->line, text);
-	for (size_t proc = 0; proc < rn->p->nprocesses; proc++)
-		for (size_t reg = 0; reg < rn->p->nregions; reg++) {
-			size_t slot = proc * rn->p->nregions + reg;
-
-			for (uint64_t i = 0; i < after->npages[slot]; i++) {
-				uint64_t b = i < before->npages[slot] ? before->v[before->offset[slot] + i] : 0;
-				uint64_t a = after->v[after->offset[slot] + i];
-				struct ptesim_decoded db, da;
-				char fields[256];
-
-				if (a == b)
-					continue;
-				ptesim_decode(rn->L, b, &db);
-				ptesim_decode(rn->L, a, &da);
-				changed_fields(rn->L, &db, &da, fields, sizeof(fields));
-				fprintf(out, "  %s %s[%" PRIu64 "] 0x%016" PRIx64 " -> 0x%016" PRIx64 "  changed:%s\n"
-					     "    before: %s\n    after:  %s\n",
-					rn->p->processes[proc], rn->p->regions[reg], i, b, a, fields, db.summary,
-					da.summary);
-			}
-		}
+	check_tracking(rn);
+	if (!check_hw_write_untracked(&rn->m, name_page, rn, &v))
+		set_fail(rn, v.name, "%s %s", v.page, v.reason);
 }
 
 static const char *requirement_missing(const struct scn_program *p, const ptesim_layout *L)
@@ -590,6 +554,7 @@ static int runner_init(struct runner *rn, const struct scn_program *p, const pte
 
 static void runner_destroy(struct runner *rn)
 {
+	track_free(rn);
 	free(rn->slot);
 	machine_destroy(&rn->m);
 	model_destroy(rn->mo);
@@ -616,14 +581,15 @@ void scn_run(const struct scn_program *p, const ptesim_layout *L, const struct r
 		snprintf(r->detail, sizeof(r->detail), "out of memory");
 		return;
 	}
-	for (size_t i = 0; i < p->ncommands && r->status == RUN_PASS; i++) {
+	rn.dumped = calloc(p->nprocesses ? p->nprocesses : 1, sizeof(*rn.dumped));
+	for (size_t i = 0; i < p->ncommands && rn.dumped && !rn.stopped && r->status != RUN_NA; i++) {
 		struct snapshot before = { 0 }, after = { 0 };
 		bool tracing = opt->trace && snapshot_take(&rn, &before);
 
 		rn.cmd = &p->commands[i];
 		do_command(&rn);
 		r->commands++;
-		if (r->status == RUN_PASS)
+		if (!rn.stopped && r->status != RUN_NA)
 			check_invariants(&rn);
 		if (tracing && snapshot_take(&rn, &after))
 			trace_diff(&rn, &before, &after);
@@ -647,8 +613,7 @@ bool scn_result_as_declared(const struct scn_program *p, const ptesim_layout *L,
 
 	if (!d || !d->fail)
 		return r->status != RUN_FAIL;
-	return r->status == RUN_FAIL && r->violation &&
-	       !strcmp(r->violation, scn_violation_name(d->violation));
+	return r->status == RUN_FAIL && (r->violations & (1u << d->violation));
 }
 
 void scn_result_line(const struct scn_program *p, const ptesim_layout *L, const struct run_result *r,
@@ -665,10 +630,11 @@ void scn_result_line(const struct scn_program *p, const ptesim_layout *L, const 
 		break;
 	case RUN_FAIL:
 		if (r->violation)
-			snprintf(buf, size, "%s: FAIL at line %u (%s): violation %s: %s%s", name, r->line, r->command,
-				 r->violation, r->detail, scn_result_as_declared(p, L, r) ? " (expected)" : "");
+			snprintf(buf, size, "%s: FAIL at line %u (%s): violation %s: %s%s%s", name, r->line, r->command,
+				 r->violation, r->detail, r->also, scn_result_as_declared(p, L, r) ? " (expected)" : "");
 		else
-			snprintf(buf, size, "%s: FAIL at line %u (%s): %s", name, r->line, r->command, r->detail);
+			snprintf(buf, size, "%s: FAIL at line %u (%s): %s%s", name, r->line, r->command, r->detail,
+				 r->also);
 		break;
 	}
 }

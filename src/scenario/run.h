@@ -23,6 +23,8 @@ struct run_result {
 	const char *violation;     /* FAIL by an invariant: its name; NULL for a failed expectation */
 	char detail[400];          /* FAIL: "p0 A[0] ..." / n/a: the reason */
 	unsigned commands;         /* commands run */
+	unsigned violations;       /* FAIL: 1 << enum scn_violation of every violation found */
+	char also[400];            /* FAIL: what failed after the first failure, "; also ..." */
 };
 
 struct run_options {
@@ -35,11 +37,14 @@ void scn_run(const struct scn_program *p, const ptesim_layout *L, const struct r
 	     struct run_result *r);
 
 /* "arm64-v6.10: pass", "...: FAIL at line 9 (...): violation X: ...", with
- * " (expected)" when the program declares that failure. */
+ * " (expected)" when the program declares that failure. A run goes on
+ * after a violation of what user space is promised, to find the others
+ * the same story breaks (a failed expectation or a broken machine stops
+ * it); they follow as "; also VIOLATION at line N (...)". */
 void scn_result_line(const struct scn_program *p, const ptesim_layout *L, const struct run_result *r,
 		     char *buf, size_t size);
 /* Whether the result is the one the program declares for the layout (no
- * declaration: pass or n/a). */
+ * declaration: pass or n/a; a declared violation: it is among those found). */
 bool scn_result_as_declared(const struct scn_program *p, const ptesim_layout *L,
 			    const struct run_result *r);
 
