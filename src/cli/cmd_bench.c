@@ -28,15 +28,38 @@ static double now_ns(void)
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-enum op { OP_POPULATE, OP_FORK, OP_MPROTECT_RO, OP_MPROTECT_RW, OP_DONTNEED, OP_PAGEMAP, OP_COUNT };
-static const char *const op_names[OP_COUNT] = { "populate", "fork", "mprotect-ro", "mprotect-rw",
-						 "madv-dontneed", "pagemap" };
+enum op {
+	OP_POPULATE,
+	OP_FORK,
+	OP_MPROTECT_RO,
+	OP_MPROTECT_RW,
+	OP_PAGEMAP,
+	OP_CLEAR_REFS,
+	OP_FREE,
+	OP_RECLAIM,
+	OP_DONTNEED,
+	OP_COUNT
+};
+static const char *const op_names[OP_COUNT] = { "populate",   "fork",      "mprotect-ro",
+						 "mprotect-rw", "pagemap",   "clear-refs-soft-dirty",
+						 "madv-free",   "reclaim-lazyfree", "madv-dontneed" };
 
 struct result {
 	double sim[OP_COUNT], kernel[OP_COUNT];
 	bool have_kernel;
 	double sim_bytes_per_page;
 };
+
+static int populate(struct machine *m, int pid, uint64_t va, uint64_t pages)
+{
+	for (uint64_t i = 0; i < pages; i++) {
+		uint64_t v = i;
+
+		if (mm_access(m, pid, va + i * PAGE_SIZE, true, &v) != ACCESS_OK)
+			return -EFAULT;
+	}
+	return 0;
+}
 
 static int bench_sim(const ptesim_layout *L, uint64_t pages, struct result *r)
 {
@@ -50,12 +73,8 @@ static int bench_sim(const ptesim_layout *L, uint64_t pages, struct result *r)
 	    mm_mmap(&m, pid, pages, VM_READ | VM_WRITE, false, BACKING_ANON, 0, &va))
 		return -ENOMEM;
 	t = now_ns();
-	for (uint64_t i = 0; i < pages; i++) {
-		uint64_t v = i;
-
-		if (mm_access(&m, pid, va + i * PAGE_SIZE, true, &v) != ACCESS_OK)
-			return -EFAULT;
-	}
+	if (populate(&m, pid, va, pages))
+		return -EFAULT;
 	r->sim[OP_POPULATE] = now_ns() - t;
 	tables = 0;
 	for (size_t i = 0; i < m.frames.n; i++)
@@ -83,6 +102,18 @@ static int bench_sim(const ptesim_layout *L, uint64_t pages, struct result *r)
 	for (uint64_t i = 0; i < pages; i++)
 		sink += pm[i] >> 63;
 	free(pm);
+	t = now_ns();
+	mm_clear_refs(&m, pid, 4);
+	r->sim[OP_CLEAR_REFS] = now_ns() - t;
+	t = now_ns();
+	mm_madvise_free(&m, pid, va, len);
+	r->sim[OP_FREE] = now_ns() - t;
+	/* clean lazy-free pages: every one is discarded, no swap needed */
+	t = now_ns();
+	mm_madvise_pageout(&m, pid, va, len);
+	r->sim[OP_RECLAIM] = now_ns() - t;
+	if (populate(&m, pid, va, pages))
+		return -EFAULT;
 	t = now_ns();
 	mm_madvise_dontneed(&m, pid, va, len);
 	r->sim[OP_DONTNEED] = now_ns() - t;
@@ -130,6 +161,23 @@ static int bench_kernel(uint64_t pages, struct result *r)
 	free(buf);
 	if (fd >= 0)
 		close(fd);
+	/* value 4 walks every entry even without soft-dirty (the helpers are
+	 * empty then), so the figure is the walk's */
+	fd = open("/proc/self/clear_refs", O_WRONLY);
+	if (fd >= 0) {
+		t = now_ns();
+		if (write(fd, "4", 1) == 1)
+			r->kernel[OP_CLEAR_REFS] = now_ns() - t;
+		close(fd);
+	}
+	t = now_ns();
+	if (madvise(p, len, MADV_FREE) == 0)
+		r->kernel[OP_FREE] = now_ns() - t;
+	t = now_ns();
+	if (madvise(p, len, MADV_PAGEOUT) == 0)
+		r->kernel[OP_RECLAIM] = now_ns() - t;
+	for (uint64_t i = 0; i < pages; i++)
+		p[i * PAGE_SIZE] = 1;
 	t = now_ns();
 	madvise(p, len, MADV_DONTNEED);
 	r->kernel[OP_DONTNEED] = now_ns() - t;

@@ -34,8 +34,8 @@ enum frame_flag {
 	FRAME_ANON = 1u << 3,           /* folio_test_anon */
 	FRAME_ANON_EXCLUSIVE = 1u << 4, /* PageAnonExclusive */
 	FRAME_DIRTY = 1u << 5,          /* folio_test_dirty */
-	/* 1u << 6 unused: a lazy-free page is anon and not swap-backed, as in the kernel */
-	FRAME_SWAPBACKED = 1u << 7,     /* folio_test_swapbacked */
+	FRAME_ISOLATED = 1u << 6,       /* taken off the LRU for reclaim or migration (each page once) */
+	FRAME_SWAPBACKED = 1u << 7,     /* folio_test_swapbacked; anon without it is lazy-free */
 	FRAME_REFERENCED = 1u << 8,     /* folio_test_referenced / young */
 	FRAME_PAGECACHE = 1u << 9,      /* in an object's page cache */
 	FRAME_SWAPCACHE = 1u << 10,     /* folio_test_swapcache: index is the swap offset */

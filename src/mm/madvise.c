@@ -11,7 +11,9 @@ struct advice {
 	struct vma *vma;
 	uint64_t start, end; /* the part of the VMA advised */
 	bool pageout;
-	uint64_t *pages;     /* PAGEOUT: pages isolated for reclaim */
+	int pid;
+	uint64_t *pages;     /* pages isolated for reclaim */
+	uint64_t *where;     /* where each was found */
 	size_t npages, cap;
 	int err;
 };
@@ -33,6 +35,7 @@ static int madvise_walk(struct machine *m, int pid, uint64_t va, uint64_t len, a
 	end = va + len;
 	a->m = m;
 	a->mm = mm;
+	a->pid = pid;
 	for (uint64_t at = va; at < end;) {
 		struct vma *v = find_vma(mm, at);
 		int rc;
@@ -138,20 +141,45 @@ int mm_madvise_free(struct machine *m, int pid, uint64_t va, uint64_t len)
 	return madvise_walk(m, pid, va, len, free_vma, &a);
 }
 
-static void isolate(struct advice *a, uint64_t pfn)
+/* folio_isolate_lru(): a page is taken once, however many entries map it */
+static void isolate(struct advice *a, uint64_t pfn, uint64_t va)
 {
+	struct frame *f = frame_of(&a->m->frames, pfn);
+
+	if (f->flags & FRAME_ISOLATED)
+		return;
 	if (a->npages == a->cap) {
 		size_t cap = a->cap ? a->cap * 2 : 16;
-		uint64_t *v = realloc(a->pages, cap * sizeof(*v));
+		uint64_t *v = realloc(a->pages, cap * sizeof(*v)), *w;
 
-		if (!v) {
+		if (v)
+			a->pages = v;
+		w = v ? realloc(a->where, cap * sizeof(*w)) : NULL;
+		if (!w) {
 			a->err = -ENOMEM;
 			return;
 		}
-		a->pages = v;
+		a->where = w;
 		a->cap = cap;
 	}
+	f->flags |= FRAME_ISOLATED;
+	a->where[a->npages] = va;
 	a->pages[a->npages++] = pfn;
+}
+
+/* reclaim_pages(): each isolated page, put back first */
+static void reclaim_isolated(struct advice *a)
+{
+	for (size_t i = 0; i < a->npages; i++)
+		frame_of(&a->m->frames, a->pages[i])->flags &= (uint16_t)~FRAME_ISOLATED;
+	for (size_t i = 0; i < a->npages; i++) {
+		struct page_ref at = { a->pid, a->where[i] };
+
+		if (pfn_valid(&a->m->frames, a->pages[i]))
+			reclaim_page(a->m, a->pages[i], &at);
+	}
+	free(a->pages);
+	free(a->where);
 }
 
 /* madvise_cold_or_pageout_pte_range() for small folios: a page mapped by
@@ -180,7 +208,7 @@ static void cold_table(void *ctx, uint64_t table_va, pte_t *table)
 		/* folio_clear_referenced(), folio_test_clear_young() */
 		f->flags &= (uint16_t)~FRAME_REFERENCED;
 		if (a->pageout)
-			isolate(a, pfn);
+			isolate(a, pfn, table_va + ((uint64_t)i << PAGE_SHIFT));
 	}
 }
 
@@ -204,10 +232,7 @@ int mm_madvise_pageout(struct machine *m, int pid, uint64_t va, uint64_t len)
 	struct advice a = { .pageout = true };
 	int rc = madvise_walk(m, pid, va, len, cold_vma, &a);
 
-	for (size_t i = 0; i < a.npages; i++)
-		if (pfn_valid(&m->frames, a.pages[i]))
-			reclaim_page(m, a.pages[i]);
-	free(a.pages);
+	reclaim_isolated(&a);
 	return rc;
 }
 
@@ -220,14 +245,9 @@ static void mapped_table(void *ctx, uint64_t table_va, pte_t *table)
 	table_span(table_va, a->start, a->end, &first, &last);
 	for (unsigned i = first; i < last && !a->err; i++) {
 		uint64_t pfn;
-		bool seen = false;
 
-		if (!pte_val(table[i]) || !pte_present(a->m->L, table[i]) || !(pfn = vm_normal_page(a->m, table[i])))
-			continue;
-		for (size_t k = 0; k < a->npages && !seen; k++)
-			seen = a->pages[k] == pfn;
-		if (!seen)
-			isolate(a, pfn);
+		if (pte_val(table[i]) && pte_present(a->m->L, table[i]) && (pfn = vm_normal_page(a->m, table[i])))
+			isolate(a, pfn, table_va + ((uint64_t)i << PAGE_SHIFT));
 	}
 }
 
@@ -242,9 +262,8 @@ int mm_reclaim(struct machine *m, int pid, uint64_t va, uint64_t len)
 	struct advice a = { 0 };
 	int rc = madvise_walk(m, pid, va, len, mapped_vma, &a);
 
-	for (size_t i = 0; i < a.npages && rc != -EINVAL; i++)
-		if (pfn_valid(&m->frames, a.pages[i]))
-			reclaim_page(m, a.pages[i]);
-	free(a.pages);
+	if (rc == -EINVAL)
+		a.npages = 0;
+	reclaim_isolated(&a);
 	return rc == -ENOMEM ? 0 : rc;
 }

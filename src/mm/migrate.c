@@ -213,7 +213,8 @@ static void collect_table(void *ctx, uint64_t table_va, pte_t *table)
 	for (unsigned i = first; i < last && !c->err; i++) {
 		uint64_t pfn;
 
-		if (!pte_val(table[i]) || !pte_present(c->m->L, table[i]) || !(pfn = vm_normal_page(c->m, table[i])))
+		if (!pte_val(table[i]) || !pte_present(c->m->L, table[i]) || !(pfn = vm_normal_page(c->m, table[i])) ||
+		    (frame_of(&c->m->frames, pfn)->flags & FRAME_ISOLATED))
 			continue;
 		if (c->n == c->cap) {
 			size_t cap = c->cap ? c->cap * 2 : 16;
@@ -226,6 +227,7 @@ static void collect_table(void *ctx, uint64_t table_va, pte_t *table)
 			c->pages = v;
 			c->cap = cap;
 		}
+		frame_of(&c->m->frames, pfn)->flags |= FRAME_ISOLATED;
 		c->pages[c->n++] = pfn;
 	}
 }
@@ -240,19 +242,15 @@ int mm_migrate(struct machine *m, int pid, uint64_t va, uint64_t len)
 	if (!user_range_ok(va, len))
 		return -EINVAL;
 	c.end = va + len;
+	/* each page once, however many entries of the range map it */
 	pgtable_walk_tables(&m->frames, m->L, mm->pgd, va, c.end, collect_table, &c);
+	for (size_t i = 0; i < c.n; i++)
+		frame_of(&m->frames, c.pages[i])->flags &= (uint16_t)~FRAME_ISOLATED;
 	for (size_t i = 0; i < c.n && !c.err; i++) {
-		bool seen = false;
+		int r = migrate_page(m, c.pages[i]);
 
-		/* a page mapped twice in the range moves once */
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = c.pages[k] == c.pages[i];
-		if (!seen && pfn_valid(&m->frames, c.pages[i])) {
-			int r = migrate_page(m, c.pages[i]);
-
-			if (r && !rc)
-				rc = r;
-		}
+		if (r && !rc)
+			rc = r;
 	}
 	free(c.pages);
 	return c.err ? c.err : rc;

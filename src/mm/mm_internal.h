@@ -43,9 +43,14 @@ void rmap_add(struct machine *m, uint64_t pfn);
 /* Unmap one entry's frame: rmap and reference dropped. */
 void rmap_remove(struct machine *m, uint64_t pfn);
 
+/* where a page was found mapped: the rmap walk starts there */
+struct page_ref {
+	int pid;
+	uint64_t va;
+};
 /* shrink_folio_list() of one page, unmapped from every process; 0 when it
  * left memory, -EBUSY when it stayed, -ENOSPC for anon without swap */
-int reclaim_page(struct machine *m, uint64_t pfn);
+int reclaim_page(struct machine *m, uint64_t pfn, const struct page_ref *at);
 
 /* the swap device (swap_duplicate, swap_free, the slot allocator) */
 uint64_t swap_alloc(struct machine *m, uint64_t data); /* offset, 0 when full or off */

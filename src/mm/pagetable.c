@@ -103,11 +103,18 @@ static void walk_level(struct frames *f, const struct ptesim_layout *L, uint64_t
 {
 	pte_t *t = table_mem(f, pfn);
 	uint64_t span = UINT64_C(1) << level_shift(level);
+	/* only the slots the range touches */
+	uint64_t first = start > base ? (start - base) / span : 0;
+	uint64_t last = (end - 1 - base) / span;
 
-	for (unsigned i = 0; i < PTRS_PER_TABLE; i++) {
-		uint64_t lo = base + i * span, hi = lo + span;
+	if (end <= base || end <= start)
+		return;
+	if (last >= PTRS_PER_TABLE)
+		last = PTRS_PER_TABLE - 1;
+	for (uint64_t i = first; i <= last; i++) {
+		uint64_t lo = base + i * span;
 
-		if (hi <= start || lo >= end || !pte_val(t[i]))
+		if (!pte_val(t[i]))
 			continue;
 		if (level == LEVELS - 2)
 			fn(ctx, lo, table_mem(f, table_descriptor_pfn(L, pte_val(t[i]))));

@@ -102,29 +102,46 @@ static void unmap_table(void *ctx, uint64_t table_va, pte_t *table)
 	}
 }
 
+/* The mappings of one VMA of one process over [start, end) */
+static void unmap_vma_range(struct unmap_ctx *u, struct mm *mm, struct vma *vma, uint64_t start, uint64_t end)
+{
+	struct vma span = *vma;
+
+	span.start = start;
+	span.end = end;
+	u->vma = &span;
+	pgtable_walk_tables(&u->m->frames, u->m->L, mm->pgd, start, end, unmap_table, u);
+}
+
 /* try_to_unmap(): every mapping of the page in every process, until one
- * refuses; true when none is left */
-static bool try_to_unmap(struct machine *m, uint64_t pfn, uint64_t offset)
+ * refuses; true when none is left. The rmap walk starts where the caller
+ * found the page (the kernel finds it from folio->index), so a page mapped
+ * once costs one entry; only a page mapped more than once walks on. */
+static bool try_to_unmap(struct machine *m, const struct page_ref *at, uint64_t pfn, uint64_t offset)
 {
 	struct unmap_ctx u = { m, NULL, pfn, offset, false };
+	struct frame *f = frame_of(&m->frames, pfn);
 
-	for (size_t pid = 0; pid < m->nprocs && !u.failed; pid++) {
+	if (at && at->pid >= 0 && m->procs[at->pid].alive) {
+		struct mm *mm = &m->procs[at->pid];
+		struct vma *vma = find_vma(mm, at->va);
+
+		if (vma)
+			unmap_vma_range(&u, mm, vma, at->va, at->va + PAGE_SIZE);
+	}
+	for (size_t pid = 0; pid < m->nprocs && !u.failed && f->mapcount; pid++) {
 		struct mm *mm = &m->procs[pid];
 
-		for (size_t i = 0; mm->alive && i < mm->nvmas && !u.failed; i++) {
-			if (!frame_of(&m->frames, pfn)->mapcount)
-				return true;
-			u.vma = &mm->vmas[i];
-			pgtable_walk_tables(&m->frames, m->L, mm->pgd, u.vma->start, u.vma->end, unmap_table, &u);
-		}
+		for (size_t i = 0; mm->alive && i < mm->nvmas && !u.failed && f->mapcount; i++)
+			unmap_vma_range(&u, mm, &mm->vmas[i], mm->vmas[i].start, mm->vmas[i].end);
 	}
-	return !u.failed && !frame_of(&m->frames, pfn)->mapcount;
+	return !u.failed && !f->mapcount;
 }
 
 /* An anon swap-backed page: add_to_swap() (which marks it dirty), unmap,
  * pageout() to its slot, then out of the swap cache. Without swap it
  * stays where it is. */
-static int reclaim_anon(struct machine *m, uint64_t pfn)
+static int reclaim_anon(struct machine *m, const struct page_ref *at, uint64_t pfn)
 {
 	struct frame *f = frame_of(&m->frames, pfn);
 	uint64_t offset;
@@ -138,7 +155,7 @@ static int reclaim_anon(struct machine *m, uint64_t pfn)
 	}
 	offset = f->index;
 	f->flags |= FRAME_DIRTY;
-	if (!try_to_unmap(m, pfn, offset))
+	if (!try_to_unmap(m, at, pfn, offset))
 		return -EBUSY; /* stays in the swap cache, mapped where it was restored */
 	swap_slot(m, offset)->data = f->data;
 	f->flags &= (uint16_t)~FRAME_DIRTY;
@@ -150,21 +167,21 @@ static int reclaim_anon(struct machine *m, uint64_t pfn)
 
 /* shrink_folio_list() for a lazy-free page: discard, or keep it mapped
  * and swap-backed (the next reclaim swaps it) */
-static int reclaim_lazyfree(struct machine *m, uint64_t pfn)
+static int reclaim_lazyfree(struct machine *m, const struct page_ref *at, uint64_t pfn)
 {
-	return try_to_unmap(m, pfn, 0) ? 0 : -EBUSY;
+	return try_to_unmap(m, at, pfn, 0) ? 0 : -EBUSY;
 }
 
 /* A page-cache page: unmapped everywhere; a dirty file page stays in the
  * page cache for the flusher to write back (reclaim does not write file
  * pages from here); shmem goes to swap when there is swap; a clean page
  * leaves the page cache when nothing else holds it */
-static int reclaim_pagecache(struct machine *m, uint64_t pfn)
+static int reclaim_pagecache(struct machine *m, const struct page_ref *at, uint64_t pfn)
 {
 	struct frame *f = frame_of(&m->frames, pfn);
 	struct object *o = &m->objects[f->object - 1];
 
-	try_to_unmap(m, pfn, 0);
+	try_to_unmap(m, at, pfn, 0);
 	if (f->flags & FRAME_DIRTY) {
 		if (o->kind != BACKING_SHMEM || !m->swap.on)
 			return -EBUSY;
@@ -180,7 +197,7 @@ static int reclaim_pagecache(struct machine *m, uint64_t pfn)
 	return 0;
 }
 
-int reclaim_page(struct machine *m, uint64_t pfn)
+int reclaim_page(struct machine *m, uint64_t pfn, const struct page_ref *at)
 {
 	struct frame *f;
 	int rc;
@@ -193,11 +210,11 @@ int reclaim_page(struct machine *m, uint64_t pfn)
 	/* isolated from the LRU: a reference of its own for the duration */
 	f->refcount++;
 	if (!(f->flags & FRAME_ANON))
-		rc = reclaim_pagecache(m, pfn);
+		rc = reclaim_pagecache(m, at, pfn);
 	else if (f->flags & FRAME_SWAPBACKED)
-		rc = reclaim_anon(m, pfn);
+		rc = reclaim_anon(m, at, pfn);
 	else
-		rc = reclaim_lazyfree(m, pfn);
+		rc = reclaim_lazyfree(m, at, pfn);
 	frame_put(&m->frames, pfn);
 	return rc;
 }
@@ -211,5 +228,5 @@ int mm_swap_out(struct machine *m, uint64_t pfn)
 	f = frame_of(&m->frames, pfn);
 	if ((f->flags & (FRAME_ANON | FRAME_SWAPBACKED)) != (FRAME_ANON | FRAME_SWAPBACKED) || !f->mapcount)
 		return -EINVAL;
-	return reclaim_page(m, pfn);
+	return reclaim_page(m, pfn, NULL);
 }
