@@ -76,6 +76,8 @@ static void do_fault_around(struct machine *m, struct mm *mm, struct vma *vma, u
 
 		if (a == va || idx >= o->npages || !(pfn = o->pfn[idx]))
 			continue;
+		if (frame_of(&m->frames, pfn)->flags & FRAME_RECLAIM)
+			continue; /* next_uptodate_folio(): PG_readahead */
 		ptep = mm_pte(m, mm, a, true);
 		if (!ptep || !pte_none(L, *ptep))
 			continue;

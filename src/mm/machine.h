@@ -39,6 +39,8 @@ enum frame_flag {
 	FRAME_REFERENCED = 1u << 8,     /* folio_test_referenced / young */
 	FRAME_PAGECACHE = 1u << 9,      /* in an object's page cache */
 	FRAME_SWAPCACHE = 1u << 10,     /* folio_test_swapcache: index is the swap offset */
+	FRAME_RECLAIM = 1u << 11,       /* PG_reclaim, alias PG_readahead: a dirty file page reclaim
+	                                 * left for writeback; fault-around skips it */
 };
 
 /* 32 bytes a frame: the whole per-page cost on top of the entry. */

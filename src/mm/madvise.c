@@ -30,6 +30,8 @@ static int madvise_walk(struct machine *m, int pid, uint64_t va, uint64_t len, a
 	bool hole = false;
 
 	len = (len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	if (!len && !(va & (PAGE_SIZE - 1)))
+		return 0; /* madvise(): nothing to do */
 	if (!user_range_ok(va, len))
 		return -EINVAL;
 	end = va + len;
@@ -183,7 +185,7 @@ static void reclaim_isolated(struct advice *a)
 }
 
 /* madvise_cold_or_pageout_pte_range() for small folios: a page mapped by
- * more than one process is left alone; young entries are made old */
+ * more than one entry is left alone; COLD makes young entries old */
 static void cold_table(void *ctx, uint64_t table_va, pte_t *table)
 {
 	struct advice *a = ctx;
@@ -201,10 +203,9 @@ static void cold_table(void *ctx, uint64_t table_va, pte_t *table)
 		f = frame_of(&a->m->frames, pfn);
 		if (f->mapcount != 1) /* folio_maybe_mapped_shared() */
 			continue;
-		if (pte_young(L, ptent)) {
-			ptent = ptep_get_and_clear(L, &table[i]);
-			table[i] = pte_mkold(L, ptent);
-		}
+		/* since 6.9 PAGEOUT leaves young alone: reclaim ignores references */
+		if (!a->pageout && pte_young(L, ptent))
+			ptep_test_and_clear_young(L, &table[i]); /* clear_young_dirty_ptes(CYDP_CLEAR_YOUNG) */
 		/* folio_clear_referenced(), folio_test_clear_young() */
 		f->flags &= (uint16_t)~FRAME_REFERENCED;
 		if (a->pageout)

@@ -60,10 +60,13 @@ static void unmap_lazyfree(struct unmap_ctx *u, pte_t *ptep)
 	if (pte_dirty(L, pteval))
 		f->flags |= FRAME_DIRTY;
 	/* read after the entry is cleared, before the rmap goes: the
-	 * isolation's reference and one per mapping */
+	 * isolation's reference and one per mapping. Since 6.15 only a
+	 * re-dirtied page becomes swap-backed again; one held by someone else
+	 * stays lazy-free */
 	if (f->refcount != 1 + f->mapcount || (f->flags & FRAME_DIRTY)) {
 		*ptep = pteval;
-		f->flags |= FRAME_SWAPBACKED;
+		if (f->flags & FRAME_DIRTY)
+			f->flags |= FRAME_SWAPBACKED;
 		u->failed = true;
 		return;
 	}
@@ -174,8 +177,9 @@ static int reclaim_lazyfree(struct machine *m, const struct page_ref *at, uint64
 
 /* A page-cache page: unmapped everywhere; a dirty file page stays in the
  * page cache for the flusher to write back (reclaim does not write file
- * pages from here); shmem goes to swap when there is swap; a clean page
- * leaves the page cache when nothing else holds it */
+ * pages from here) marked PG_reclaim, which fault-around reads as
+ * PG_readahead and skips; shmem goes to swap when there is swap; a clean
+ * page leaves the page cache when nothing else holds it */
 static int reclaim_pagecache(struct machine *m, const struct page_ref *at, uint64_t pfn)
 {
 	struct frame *f = frame_of(&m->frames, pfn);
@@ -183,7 +187,11 @@ static int reclaim_pagecache(struct machine *m, const struct page_ref *at, uint6
 
 	try_to_unmap(m, at, pfn, 0);
 	if (f->flags & FRAME_DIRTY) {
-		if (o->kind != BACKING_SHMEM || !m->swap.on)
+		if (o->kind != BACKING_SHMEM) {
+			f->flags |= FRAME_RECLAIM;
+			return -EBUSY;
+		}
+		if (!m->swap.on)
 			return -EBUSY;
 		/* shmem_writeout(): the data moves to swap */
 		f->flags &= (uint16_t)~FRAME_DIRTY;
