@@ -14,23 +14,18 @@ struct copy_ctx {
 	int err;
 };
 
-/* copy_present_pte() */
-static void copy_present(struct copy_ctx *c, pte_t *src_ptep, pte_t *dst_ptep)
+enum { FORK_SPECIAL = 1 };
+
+/* What copy_present_pte() makes of the parent's entry v: out[0] the
+ * parent's entry after, out[1] the child's. Pure, so that it can be
+ * memoized per kind of entry. */
+static uint32_t copy_present_entries(const struct copy_ctx *c, uint64_t v, uint64_t out[2])
 {
 	const struct ptesim_layout *L = c->m->L;
-	pte_t pte = *src_ptep;
-	uint64_t pfn = vm_normal_page(c->m, pte);
+	pte_t pte = __pte(v), src = pte;
 
-	if (pfn) {
-		struct frame *f = frame_of(&c->m->frames, pfn);
-
-		/* folio_try_dup_anon_rmap_pte(): the page is shared from now on */
-		if (f->flags & FRAME_ANON)
-			f->flags &= (uint16_t)~FRAME_ANON_EXCLUSIVE;
-		rmap_add(c->m, pfn);
-	}
 	if (is_cow_mapping(c->src_vma->vm_flags) && pte_write(L, pte)) {
-		ptep_set_wrprotect(L, src_ptep);
+		ptep_set_wrprotect(L, &src);
 		pte = pte_wrprotect(L, pte);
 	}
 	if (c->src_vma->vm_flags & VM_SHARED)
@@ -39,7 +34,44 @@ static void copy_present(struct copy_ctx *c, pte_t *src_ptep, pte_t *dst_ptep)
 	/* without uffd-wp the helper is the generic stub: nothing to clear */
 	if (c->clear_uffd_wp)
 		pte = pte_clear_uffd_wp(L, pte);
-	*dst_ptep = pte;
+	out[0] = pte_val(src);
+	out[1] = pte_val(pte);
+	return pte_special(L, __pte(v)) ? FORK_SPECIAL : 0;
+}
+
+/* copy_present_pte() */
+static void copy_present(struct copy_ctx *c, pte_t *src_ptep, pte_t *dst_ptep)
+{
+	struct entry_memo *e = &c->m->memo_fork;
+	uint64_t v = pte_val(*src_ptep), out[2], pfn;
+	uint64_t ctx = (uint64_t)is_cow_mapping(c->src_vma->vm_flags) | (uint64_t)!!(c->src_vma->vm_flags & VM_SHARED) << 1 |
+		       (uint64_t)c->clear_uffd_wp << 2;
+	const struct entry_memo_slot *s = entry_memo_find(e, v, ctx);
+	uint32_t meta;
+
+	if (s) {
+		out[0] = entry_memo_out(e, s, 0, v);
+		out[1] = entry_memo_out(e, s, 1, v);
+		meta = s->meta;
+		pfn = (meta & FORK_SPECIAL) ? 0 : entry_memo_pfn(e, s, v);
+	} else {
+		uint64_t twin[2];
+
+		meta = copy_present_entries(c, v, out);
+		entry_memo_store(e, c->m->L, v, ctx, out, twin,
+				 2, meta, copy_present_entries(c, entry_memo_twin(e, v), twin));
+		pfn = vm_normal_page(c->m, __pte(v));
+	}
+	if (pfn) {
+		struct frame *f = frame_of(&c->m->frames, pfn);
+
+		/* folio_try_dup_anon_rmap_pte(): the page is shared from now on */
+		if (f->flags & FRAME_ANON)
+			f->flags &= (uint16_t)~FRAME_ANON_EXCLUSIVE;
+		rmap_add(c->m, pfn);
+	}
+	*src_ptep = __pte(out[0]);
+	*dst_ptep = __pte(out[1]);
 }
 
 /* copy_nonpresent_pte() for a swap entry: one more reference to the slot;

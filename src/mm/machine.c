@@ -10,6 +10,9 @@ int machine_init(struct machine *m, const struct ptesim_layout *L, bool hafdbs)
 {
 	memset(m, 0, sizeof(*m));
 	m->L = L;
+	entry_memo_init(&m->memo_pagemap, L);
+	entry_memo_init(&m->memo_fork, L);
+	entry_memo_init(&m->memo_mprotect, L);
 	/* x86 always manages A and D in hardware */
 	m->hw.hafdbs = L->arch == PTESIM_ARCH_X86_64 ? true : hafdbs;
 	m->vm_softdirty = (L->features & PTESIM_FEAT_SOFT_DIRTY) ? VM_SOFTDIRTY_BIT : 0;

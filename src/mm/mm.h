@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "hw/mmu.h"
+#include "mm/entry_memo.h"
 #include "mm/machine.h"
 
 /* vm_flags (include/linux/mm.h); VM_SOFTDIRTY is 0 without soft-dirty */
@@ -82,6 +83,8 @@ struct swapdev {
 
 struct machine {
 	const struct ptesim_layout *L;
+	/* what the helpers make of each kind of entry, per walk (entry_memo.h) */
+	struct entry_memo memo_pagemap, memo_fork, memo_mprotect;
 	struct swapdev swap;
 	struct mmu_config hw;
 	struct frames frames;

@@ -6,11 +6,11 @@
 
 /* can_change_pte_writable(): make a present entry writable without a fault
  * only when no fault is wanted: not soft-dirty tracked while clean, not
- * uffd-wp, and a private page must be exclusively ours */
-static bool can_change_pte_writable(const struct machine *m, const struct vma *vma, pte_t pte)
+ * uffd-wp, and a private page must be exclusively ours (page_exclusive()),
+ * a shared one already dirty (the filesystem has seen the write) */
+static bool can_change_pte_writable_entry(const struct machine *m, const struct vma *vma, pte_t pte)
 {
 	const struct ptesim_layout *L = m->L;
-	uint64_t pfn;
 
 	if (!(vma->vm_flags & VM_WRITE) || pte_protnone(L, pte))
 		return false;
@@ -18,12 +18,14 @@ static bool can_change_pte_writable(const struct machine *m, const struct vma *v
 		return false; /* pte_needs_soft_dirty_wp() */
 	if ((vma->vm_flags & VM_UFFD_WP) && pte_uffd_wp(L, pte))
 		return false; /* userfaultfd_pte_wp() */
-	if (!(vma->vm_flags & VM_SHARED)) {
-		pfn = vm_normal_page(m, pte);
-		return pfn && (frame_of((struct frames *)&m->frames, pfn)->flags &
-			       (FRAME_ANON | FRAME_ANON_EXCLUSIVE)) == (FRAME_ANON | FRAME_ANON_EXCLUSIVE);
-	}
-	return pte_dirty(L, pte); /* the filesystem has seen the write already */
+	return true;
+}
+
+/* the private half of can_change_pte_writable(): PageAnonExclusive */
+static bool page_exclusive(const struct machine *m, uint64_t pfn)
+{
+	return pfn && (frame_of((struct frames *)&m->frames, pfn)->flags & (FRAME_ANON | FRAME_ANON_EXCLUSIVE)) ==
+			      (FRAME_ANON | FRAME_ANON_EXCLUSIVE);
 }
 
 struct prot_ctx {
@@ -43,29 +45,74 @@ static bool legacy_upgrade(const struct prot_ctx *c, pte_t pte)
 	       (pte_soft_dirty(L, pte) || !(c->vma->vm_flags & c->m->vm_softdirty));
 }
 
+enum {
+	CP_WRITE = 1,     /* pte_write() of the modified entry */
+	CP_ELIGIBLE = 2,  /* can_change_pte_writable() short of the page's exclusivity */
+	CP_DIRTY = 4,     /* pte_dirty() */
+	CP_SPECIAL = 8,   /* pte_special() */
+	CP_LEGACY = 16,   /* 4.15's upgrade applies */
+};
+
+/* What change_pte_range() computes from the entry alone: out[0] the entry
+ * after pte_modify(), out[1] the same made writable. Pure, so that it can
+ * be memoized per kind of entry. */
+static uint32_t change_pte_entries(const struct prot_ctx *c, uint64_t v, uint64_t out[2])
+{
+	const struct ptesim_layout *L = c->m->L;
+	pte_t slot = __pte(v), old, ptent;
+	uint32_t meta;
+
+	old = ptep_modify_prot_start(L, &slot);
+	ptent = pte_modify(L, old, c->vma->vm_page_prot);
+	meta = (pte_write(L, ptent) ? CP_WRITE : 0) | (pte_dirty(L, ptent) ? CP_DIRTY : 0) |
+	       (pte_special(L, ptent) ? CP_SPECIAL : 0) |
+	       (can_change_pte_writable_entry(c->m, c->vma, ptent) ? CP_ELIGIBLE : 0) |
+	       (c->m->L->era->mm_4_15 && legacy_upgrade(c, ptent) ? CP_LEGACY : 0);
+	ptep_modify_prot_commit(L, &slot, old, ptent);
+	out[0] = pte_val(slot);
+	out[1] = pte_val(pte_mkwrite(L, ptent));
+	return meta;
+}
+
 static void change_pte_table(void *ctx, uint64_t table_va, pte_t *table)
 {
 	struct prot_ctx *c = ctx;
 	const struct ptesim_layout *L = c->m->L;
-
+	struct entry_memo *e = &c->m->memo_mprotect;
+	/* everything change_pte_entries() reads besides the entry */
+	uint64_t memo_ctx = pgprot_val(c->vma->vm_page_prot) ^ ((uint64_t)c->vma->vm_flags << 1) ^
+			    ((uint64_t)c->vma->backing << 40) ^ c->try_writable;
 	unsigned first, last;
 
 	table_span(table_va, c->vma->start, c->vma->end, &first, &last);
 	for (unsigned i = first; i < last; i++) {
-		pte_t old, ptent;
+		uint64_t v = pte_val(table[i]), out[2], pfn;
+		const struct entry_memo_slot *s;
+		uint32_t meta;
+		bool upgrade;
 
-		if (!pte_val(table[i]) || !pte_present(L, table[i]))
+		if (!v || !pte_present(L, table[i]))
 			continue;
-		old = ptep_modify_prot_start(L, &table[i]);
-		ptent = pte_modify(L, old, c->vma->vm_page_prot);
-		if (L->era->mm_4_15) {
-			if (legacy_upgrade(c, ptent))
-				ptent = pte_mkwrite(L, ptent);
-		} else if (c->try_writable && !pte_write(L, ptent) &&
-			   can_change_pte_writable(c->m, c->vma, ptent)) {
-			ptent = pte_mkwrite(L, ptent);
+		s = entry_memo_find(e, v, memo_ctx);
+		if (s) {
+			out[0] = entry_memo_out(e, s, 0, v);
+			out[1] = entry_memo_out(e, s, 1, v);
+			meta = s->meta;
+			pfn = (meta & CP_SPECIAL) ? 0 : entry_memo_pfn(e, s, v);
+		} else {
+			uint64_t twin[2];
+
+			meta = change_pte_entries(c, v, out);
+			entry_memo_store(e, L, v, memo_ctx, out, twin, 2, meta,
+					 change_pte_entries(c, entry_memo_twin(e, v), twin));
+			pfn = vm_normal_page(c->m, __pte(out[0]));
 		}
-		ptep_modify_prot_commit(L, &table[i], old, ptent);
+		if (L->era->mm_4_15)
+			upgrade = meta & CP_LEGACY;
+		else
+			upgrade = c->try_writable && !(meta & CP_WRITE) && (meta & CP_ELIGIBLE) &&
+				  ((c->vma->vm_flags & VM_SHARED) ? (meta & CP_DIRTY) : page_exclusive(c->m, pfn));
+		table[i] = __pte(out[upgrade ? 1 : 0]);
 	}
 }
 

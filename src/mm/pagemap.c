@@ -2,6 +2,29 @@
 /* /proc/PID/pagemap: pte_to_pagemap_entry() and pagemap_pte_hole(), fs/proc/task_mmu.c */
 #include "mm/mm_internal.h"
 
+enum { PM_META_SOFT_DIRTY = 1, PM_META_UFFD_WP = 2, PM_META_SPECIAL = 4 };
+
+static uint32_t present_meta(const struct ptesim_layout *L, pte_t pte)
+{
+	return (pte_soft_dirty(L, pte) ? PM_META_SOFT_DIRTY : 0) | (pte_uffd_wp(L, pte) ? PM_META_UFFD_WP : 0) |
+	       (pte_special(L, pte) ? PM_META_SPECIAL : 0);
+}
+
+/* What pagemap reads from a present entry, memoized per kind of entry;
+ * NULL for an entry that is not present or not memoizable. */
+static const struct entry_memo_slot *present_facts(struct machine *m, pte_t pte)
+{
+	struct entry_memo *e = &m->memo_pagemap;
+	const struct entry_memo_slot *s = entry_memo_find(e, pte_val(pte), 0);
+	pte_t twin = __pte(entry_memo_twin(e, pte_val(pte)));
+
+	if (s || !pte_present(m->L, pte))
+		return s;
+	if (!entry_memo_store(e, m->L, pte_val(pte), 0, NULL, NULL, 0, present_meta(m->L, pte), present_meta(m->L, twin)))
+		return NULL;
+	return entry_memo_find(e, pte_val(pte), 0);
+}
+
 /* one page of a VMA; ptep NULL when no table holds it */
 static uint64_t pagemap_entry(struct machine *m, const struct vma *vma, const pte_t *ptep)
 {
@@ -12,9 +35,28 @@ static uint64_t pagemap_entry(struct machine *m, const struct vma *vma, const pt
 	/* VM_SOFTDIRTY makes every page of the VMA soft-dirty, holes included */
 	if (vma->vm_flags & m->vm_softdirty)
 		flags |= PM_SOFT_DIRTY;
-	if (!ptep || pte_none(L, *ptep))
+	if (!ptep || !pte_val(*ptep))
 		return flags;
 	pte = *ptep;
+	/* a present entry is never none: the memo comes first */
+	const struct entry_memo_slot *e = present_facts(m, pte);
+
+	if (!e && pte_none(L, pte))
+		return flags;
+	if (e) {
+		pfn = entry_memo_pfn(&m->memo_pagemap, e, pte_val(pte));
+		flags |= PM_PRESENT | (pfn & PM_PFRAME_MASK);
+		flags |= ((e->meta & PM_META_SOFT_DIRTY) ? PM_SOFT_DIRTY : 0) | ((e->meta & PM_META_UFFD_WP) ? PM_UFFD_WP : 0);
+		if (!(e->meta & PM_META_SPECIAL)) {
+			const struct frame *f = frame_of(&m->frames, pfn);
+
+			if (!(f->flags & FRAME_ANON))
+				flags |= PM_FILE;
+			if (f->mapcount == 1)
+				flags |= PM_MMAP_EXCLUSIVE;
+		}
+		return flags;
+	}
 	if (pte_present(L, pte)) {
 		pfn = pte_pfn(L, pte);
 		/* the pfn, as CAP_SYS_ADMIN reads it */
