@@ -341,6 +341,7 @@ int cmd_kernel_diff(int argc, char **argv)
 
 	if (rc)
 		return rc;
+	a.opt.notes = stderr;
 	a.opt.layout = ptesim_layout_find(layout);
 	if (!a.opt.layout)
 		return usage_error("kernel-diff: unknown layout '%s' (ptesim layouts lists them)", layout);
