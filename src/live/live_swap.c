@@ -21,11 +21,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <stddef.h>
 #include <sys/socket.h>
 #include <sys/swap.h>
 #include <sys/un.h>
@@ -164,6 +164,9 @@ static _Noreturn void janitor(int sock, int lock, uint64_t bytes)
 	while (recv(sock, &byte, 1, 0) > 0 || errno == EINTR)
 		;
 	for (int tries = 0; swapoff(hello.path); tries++) {
+		/* EINVAL: not swap any more (someone did swapoff by hand) */
+		if (errno == EINVAL)
+			break;
 		/* the pages of processes still exiting come back to memory
 		 * first; give up after a few seconds, leaving the file named */
 		if (tries == 50 || (errno != EINTR && errno != ENOMEM && errno != EBUSY))
