@@ -10,7 +10,7 @@
 int cmd_gen(int argc, char **argv)
 {
 	uint64_t seed = 0, steps = 0;
-	unsigned features = GEN_ALL;
+	unsigned features = GEN_DEFAULT;
 	bool have_seed = false, have_steps = false;
 	char *text;
 

@@ -333,7 +333,7 @@ static int parse_args(int argc, char **argv, struct diff_args *a, const char **l
 
 int cmd_kernel_diff(int argc, char **argv)
 {
-	struct diff_args a = { .steps = DEFAULT_STEPS, .features = GEN_ALL, .max_saved = DEFAULT_MAX_SAVED };
+	struct diff_args a = { .steps = DEFAULT_STEPS, .features = GEN_DEFAULT, .max_saved = DEFAULT_MAX_SAVED };
 	struct totals t = { 0 };
 	const char *layout = "x86_64", *root = getenv("PTESIM_SOURCE_ROOT");
 	char save_dir[4096];
@@ -341,6 +341,7 @@ int cmd_kernel_diff(int argc, char **argv)
 
 	if (rc)
 		return rc;
+	a.opt.notes = stderr;
 	a.opt.layout = ptesim_layout_find(layout);
 	if (!a.opt.layout)
 		return usage_error("kernel-diff: unknown layout '%s' (ptesim layouts lists them)", layout);

@@ -15,7 +15,7 @@
 
 static int run_file(const char *path, unsigned timeout_s, bool *failed)
 {
-	struct live_options opt = { .observe = stdout, .timeout_s = timeout_s };
+	struct live_options opt = { .observe = stdout, .notes = stderr, .timeout_s = timeout_s };
 	struct scn_program *p;
 	struct run_result r;
 	char err[512], line[1024];

@@ -4,7 +4,8 @@
  * each region are mapped and with which protection, exactly as Linux
  * decides them, and writes every command with the outcome that follows:
  * `-> segv` for an access to a page that is unmapped or lacks the right,
- * `-> ENOMEM` for mprotect and madvise over a hole. Names are never
+ * `-> ENOMEM` for mprotect and madvise over a hole, `-> EINVAL` for
+ * madvise free outside private anonymous memory. Names are never
  * reused: region rN, process pN, objects s0 s1 (shmem) and f0 f1 (file),
  * so that two mappings of one object share its pages.
  */
@@ -33,6 +34,7 @@ struct page {
 
 struct region {
 	bool defined;
+	bool private_anon; /* what MADV_FREE works on (vma_is_anonymous()) */
 	unsigned npages;
 	struct page pg[MAX_PAGES];
 };
@@ -58,12 +60,14 @@ static const struct {
 } feature_table[] = {
 	{ "anon", GEN_ANON },         { "shmem", GEN_SHMEM },       { "file", GEN_FILE },
 	{ "fork", GEN_FORK },         { "mprotect", GEN_MPROTECT }, { "dontneed", GEN_DONTNEED },
-	{ "munmap", GEN_MUNMAP },     { "exec", GEN_EXEC },
+	{ "munmap", GEN_MUNMAP },     { "exec", GEN_EXEC },         { "clear_refs", GEN_CLEAR_REFS },
+	{ "free", GEN_FREE },         { "pageout", GEN_PAGEOUT },   { "cold", GEN_COLD },
+	{ "reclaim", GEN_RECLAIM },
 };
 
 const char *gen_feature_names(void)
 {
-	return "anon,shmem,file,fork,mprotect,dontneed,munmap,exec";
+	return "anon,shmem,file,fork,mprotect,dontneed,munmap,exec,clear_refs,free,pageout,cold,reclaim";
 }
 
 int gen_features_parse(const char *list, unsigned *features, char *bad, size_t badlen)
@@ -197,6 +201,7 @@ static bool gen_mmap(struct gen *g)
 	struct proc *pr = current(g);
 	unsigned kinds[3], nkinds = 0, kind, r, n, prot;
 	struct region *rg;
+	bool shared;
 
 	if (g->nregions == MAX_REGIONS || defined_count(pr, g->nregions) >= MAX_DEFINED)
 		return false;
@@ -210,7 +215,8 @@ static bool gen_mmap(struct gen *g)
 	r = g->nregions++;
 	n = 1 + below(g, MAX_PAGES);
 	prot = random_prot(g);
-	fprintf(g->out, "mmap r%u %u %s %s ", r, n, prot_name(prot), below(g, 2) ? "shared" : "private");
+	shared = below(g, 2);
+	fprintf(g->out, "mmap r%u %u %s %s ", r, n, prot_name(prot), shared ? "shared" : "private");
 	if (kind == GEN_ANON)
 		fprintf(g->out, "anon\n");
 	else
@@ -218,6 +224,7 @@ static bool gen_mmap(struct gen *g)
 			below(g, NOBJECTS));
 	rg = &pr->reg[r];
 	rg->defined = true;
+	rg->private_anon = kind == GEN_ANON && !shared;
 	rg->npages = n;
 	for (unsigned i = 0; i < n; i++)
 		rg->pg[i] = (struct page){ true, prot };
@@ -284,23 +291,55 @@ static bool gen_mprotect(struct gen *g)
 	return true;
 }
 
-/* madvise works on what is mapped and reports ENOMEM for any hole */
-static bool gen_dontneed(struct gen *g)
+/*
+ * madvise works on what is mapped and reports ENOMEM for any hole; a VMA
+ * it cannot work on (MADV_FREE: anything but private anonymous memory)
+ * stops it with EINVAL at once.
+ */
+static bool gen_madvise(struct gen *g, const char *advice)
 {
 	int r = pick_region(g);
 	const struct region *rg;
 	unsigned first, count;
-	bool hole = false;
+	bool hole = false, mapped = false;
 
 	if (r < 0)
 		return false;
 	rg = &current(g)->reg[r];
 	pick_range(g, rg->npages, &first, &count);
-	for (unsigned i = first; i < first + count; i++)
+	for (unsigned i = first; i < first + count; i++) {
 		hole |= !rg->pg[i].mapped;
+		mapped |= rg->pg[i].mapped;
+	}
 	fprintf(g->out, "madvise ");
 	put_range(g, (unsigned)r, rg->npages, first, count);
-	fprintf(g->out, " dontneed%s\n", hole ? " -> ENOMEM" : "");
+	if (!strcmp(advice, "free") && mapped && !rg->private_anon)
+		fprintf(g->out, " %s -> EINVAL\n", advice);
+	else
+		fprintf(g->out, " %s%s\n", advice, hole ? " -> ENOMEM" : "");
+	return true;
+}
+
+static void gen_clear_refs(struct gen *g)
+{
+	static const char *const values[] = { "soft-dirty", "all", "anon", "mapped" };
+
+	fprintf(g->out, "clear_refs %s\n", values[below(g, 4)]);
+}
+
+/* reclaim is no system call: no outcome, holes included */
+static bool gen_reclaim(struct gen *g)
+{
+	int r = pick_region(g);
+	unsigned first, count, n;
+
+	if (r < 0)
+		return false;
+	n = current(g)->reg[r].npages;
+	pick_range(g, n, &first, &count);
+	fprintf(g->out, "reclaim ");
+	put_range(g, (unsigned)r, n, first, count);
+	fputc('\n', g->out);
 	return true;
 }
 
@@ -374,6 +413,8 @@ static void step(struct gen *g)
 		{ 1, GEN_MUNMAP, 3 },   { 2, GEN_MPROTECT, 4 }, { 2, GEN_DONTNEED, 5 },
 		{ 1, GEN_FORK, 6 },     { 1, GEN_FORK, 7 },     /* fork, as */
 		{ 1, GEN_FORK, 8 },     /* exit */
+		{ 1, GEN_CLEAR_REFS, 9 }, { 2, GEN_FREE, 10 }, { 1, GEN_PAGEOUT, 11 },
+		{ 1, GEN_COLD, 12 },    { 2, GEN_RECLAIM, 13 },
 	};
 	unsigned total = 0;
 
@@ -397,10 +438,15 @@ static void step(struct gen *g)
 			case 2: done = gen_access(g, false); break;
 			case 3: done = gen_munmap(g); break;
 			case 4: done = gen_mprotect(g); break;
-			case 5: done = gen_dontneed(g); break;
+			case 5: done = gen_madvise(g, "dontneed"); break;
 			case 6: done = gen_fork(g); break;
 			case 7: done = gen_as(g); break;
-			default: done = gen_exit(g); break;
+			case 8: done = gen_exit(g); break;
+			case 9: gen_clear_refs(g); done = true; break;
+			case 10: done = gen_madvise(g, "free"); break;
+			case 11: done = gen_madvise(g, "pageout"); break;
+			case 12: done = gen_madvise(g, "cold"); break;
+			default: done = gen_reclaim(g); break;
 			}
 			break;
 		}
@@ -446,7 +492,7 @@ char *gen_scenario(uint64_t seed, unsigned steps, unsigned features)
 	g.procs[0].alive = true;
 	fprintf(g.out, "# ptesim gen --seed %llu --steps %u", (unsigned long long)seed, steps);
 	/* the command line that makes this text again */
-	for (size_t i = 0; features != GEN_ALL && i < sizeof(feature_table) / sizeof(feature_table[0]); i++)
+	for (size_t i = 0; features != GEN_DEFAULT && i < sizeof(feature_table) / sizeof(feature_table[0]); i++)
 		if (features & feature_table[i].bit)
 			fprintf(g.out, "%s%s", i && (features & (feature_table[i].bit - 1)) ? "," : " --features ",
 				feature_table[i].name);

@@ -5,7 +5,9 @@
 /*
  * Random scenarios over what both the simulator and the live runner do:
  * mmap, munmap, mprotect, madvise dontneed, reads and writes, fork, as,
- * exit, and pagemap observations. The generator knows statically which
+ * exit, and pagemap observations; on request also clear_refs, madvise
+ * free, pageout and cold, and reclaim, which the live runner does and the
+ * simulator does not yet. The generator knows statically which
  * pages each process has mapped and with which protection, so every
  * access carries the outcome it must have and every system call the
  * errno it must return: a generated scenario fails only where a side
@@ -24,7 +26,14 @@
 #define GEN_DONTNEED (1u << 5)
 #define GEN_MUNMAP (1u << 6)
 #define GEN_EXEC (1u << 7) /* rx and rwx among the protections */
-#define GEN_ALL 0xffu
+/* Off unless asked for: the simulator does not run these yet. */
+#define GEN_CLEAR_REFS (1u << 8)
+#define GEN_FREE (1u << 9)    /* madvise free */
+#define GEN_PAGEOUT (1u << 10) /* madvise pageout */
+#define GEN_COLD (1u << 11)   /* madvise cold */
+#define GEN_RECLAIM (1u << 12)
+/* without --features */
+#define GEN_DEFAULT 0xffu
 
 #define GEN_MAX_STEPS 100000u
 

@@ -133,7 +133,7 @@ static bool results_agree(const struct run_result *k, const struct run_result *s
 int kdiff_program(const struct scn_program *p, const struct kdiff_options *opt, struct kdiff_result *r)
 {
 	struct run_options so = { 0 };
-	struct live_options ko = { .timeout_s = opt->timeout_s };
+	struct live_options ko = { .notes = opt->notes, .timeout_s = opt->timeout_s };
 	struct lines kl, sl;
 	unsigned before;
 

@@ -33,6 +33,7 @@ struct kdiff_options {
 	bool soft_dirty;    /* compare the soft-dirty key too */
 	unsigned timeout_s; /* for the kernel's run; 0: the live runner's default */
 	FILE *out;          /* where differences are described; NULL: nowhere */
+	FILE *notes;        /* the kernel run's notes (live_options.notes); NULL: nowhere */
 	const char *name;   /* the program's name in messages */
 };
 

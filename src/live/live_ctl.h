@@ -25,11 +25,19 @@ struct controller {
 	struct timespec deadline;
 	unsigned timeout_s;
 	uint64_t fresh;       /* the last value a write without one stored */
+	uint64_t zero_pfn;    /* the shared zero page's PFN; 0: unknown (not needed, or
+			       * pagemap shows no PFN to this process) */
+	int swap_lock;        /* live_swap_lock(), -1 when the run cannot swap */
+	struct live_swap swap; /* a swap file enabled for the run */
 };
 
 /* FAIL at the current command with DETAIL, as the simulator words it; the
  * first failure wins. */
 void ctl_fail(struct controller *ctl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The run is n/a from the current command on, with REASON; the first
+ * result other than a pass wins. */
+void ctl_na(struct controller *ctl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Send rq (with fd, -1 for none) to process proc and wait for its reply;
  * false after making the run FAIL when there was none in time or the

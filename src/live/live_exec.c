@@ -81,6 +81,20 @@ static void do_mmap(struct controller *ctl, struct live_request *rq)
 		syscall_as_expected(ctl, "mmap", rp.err);
 }
 
+static int advice_bits(enum scn_advice advice)
+{
+	switch (advice) {
+	case SCN_MADV_FREE:
+		return MADV_FREE;
+	case SCN_MADV_PAGEOUT:
+		return MADV_PAGEOUT;
+	case SCN_MADV_COLD:
+		return MADV_COLD;
+	default:
+		return MADV_DONTNEED;
+	}
+}
+
 /* munmap, mprotect and madvise: a call on the command's pages */
 static void do_range_call(struct controller *ctl, struct live_request *rq, enum live_op op, const char *what)
 {
@@ -92,6 +106,8 @@ static void do_range_call(struct controller *ctl, struct live_request *rq, enum 
 	rq->len = rg->count * LIVE_PAGE;
 	if (op == LIVE_MPROTECT)
 		rq->prot = prot_bits(ctl->cmd->prot);
+	if (op == LIVE_MADVISE)
+		rq->advice = advice_bits(ctl->cmd->advice);
 	if (ctl_call(ctl, ctl->cmd->process, rq, -1, &rp))
 		syscall_as_expected(ctl, what, rp.err);
 }
@@ -195,6 +211,51 @@ static void do_pagemap(struct controller *ctl, struct live_request *rq)
 	}
 }
 
+/* the value written to /proc/PID/clear_refs is the language's own number */
+static void do_clear_refs(struct controller *ctl, struct live_request *rq)
+{
+	struct live_reply rp;
+
+	rq->op = LIVE_CLEAR_REFS;
+	rq->value = (uint64_t)ctl->cmd->clear_refs;
+	if (ctl_call(ctl, ctl->cmd->process, rq, -1, &rp))
+		syscall_as_expected(ctl, "clear_refs", rp.err);
+}
+
+/*
+ * reclaim is no system call: it has no result to compare, and a hole in
+ * its range (MADV_PAGEOUT's ENOMEM) is only pages it has nothing to do
+ * with. What it cannot do the way the language means it (a page mapped
+ * more than once) makes the rest of the run n/a, after what was observed
+ * so far.
+ */
+static void do_reclaim(struct controller *ctl, struct live_request *rq)
+{
+	const struct scn_command *c = ctl->cmd;
+	const struct scn_range *rg = &c->range;
+	struct live_reply rp;
+	char a[32];
+
+	rq->op = LIVE_RECLAIM;
+	rq->addr = page_addr(ctl, rg->region, rg->first);
+	rq->len = rg->count * LIVE_PAGE;
+	rq->value = ctl->zero_pfn;
+	if (!ctl_call(ctl, c->process, rq, -1, &rp))
+		return;
+	if (rp.n != LIVE_RECLAIM_DONE) {
+		const char *page_of = rp.n == LIVE_RECLAIM_SHARED
+					      ? "is mapped more than once, and MADV_PAGEOUT would leave it"
+					      : "is mapped more than once or is the zero page, which only root can "
+						"tell apart in pagemap";
+
+		ctl_na(ctl, "reclaim at line %u: %s %s[%" PRIu64 "] %s", c->line, ctl->p->processes[c->process],
+		       ctl->p->regions[rg->region], rg->first + rp.value, page_of);
+		return;
+	}
+	if (rp.err && rp.err != ENOMEM)
+		ctl_fail(ctl, "MADV_PAGEOUT returned %s", errno_text(rp.err, a, sizeof(a)));
+}
+
 /* The parent forks with the child's end of a new socket pair; the child
  * greets the controller on it once it holds nothing else of its parent's. */
 static void do_fork(struct controller *ctl, struct live_request *rq)
@@ -282,6 +343,12 @@ void live_exec(struct controller *ctl)
 		break;
 	case SCN_OP_MADVISE:
 		do_range_call(ctl, &rq, LIVE_MADVISE, "madvise");
+		break;
+	case SCN_OP_CLEAR_REFS:
+		do_clear_refs(ctl, &rq);
+		break;
+	case SCN_OP_RECLAIM:
+		do_reclaim(ctl, &rq);
 		break;
 	case SCN_OP_WRITE:
 	case SCN_OP_READ:

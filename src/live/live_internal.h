@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "scenario/program.h"
@@ -28,13 +29,24 @@ enum live_op {
 	LIVE_MMAP,     /* clear [hole, hole + hole_len), then map [addr, addr + len) there */
 	LIVE_MUNMAP,
 	LIVE_MPROTECT,
-	LIVE_MADVISE,  /* MADV_DONTNEED */
+	LIVE_MADVISE,  /* advice: MADV_DONTNEED, MADV_FREE, MADV_PAGEOUT, MADV_COLD */
 	LIVE_READ,     /* the uint64_t at addr */
 	LIVE_WRITE,    /* value to the uint64_t at addr */
 	LIVE_PAGEMAP,  /* len / LIVE_PAGE entries from addr, at most LIVE_PAGEMAP_MAX */
 	LIVE_FORK,     /* with the child's socket as SCM_RIGHTS */
 	LIVE_EXIT,     /* no reply: the worker exits */
+	LIVE_CLEAR_REFS, /* value (1-4) to /proc/self/clear_refs */
+	LIVE_RECLAIM,  /* MADV_PAGEOUT of [addr, addr + len) unless a page there is
+			* mapped more than once (value: the zero page's PFN, 0 when
+			* unknown); see LIVE_RECLAIM_* */
 };
+
+/* A reclaim's reply: n says whether MADV_PAGEOUT ran (err its errno) or
+ * which page stopped it (value: its index from addr). */
+#define LIVE_RECLAIM_DONE 0u
+#define LIVE_RECLAIM_SHARED 1u  /* present, not exclusive, not the zero page */
+#define LIVE_RECLAIM_UNSURE 2u  /* present and not exclusive, and its PFN unreadable
+				 * (no CAP_SYS_ADMIN): the zero page or shared */
 
 struct live_request {
 	uint32_t op;    /* enum live_op */
@@ -42,6 +54,7 @@ struct live_request {
 	int32_t prot;   /* mmap, mprotect: PROT_* */
 	int32_t flags;  /* mmap: MAP_SHARED or MAP_PRIVATE, MAP_ANONYMOUS */
 	int32_t no_readahead; /* mmap: MADV_RANDOM, for a regular file */
+	int32_t advice;       /* madvise: MADV_* */
 	uint64_t addr, len;
 	uint64_t hole, hole_len;
 	uint64_t value;
@@ -55,8 +68,8 @@ struct live_reply {
 	int32_t harness_err; /* errno of the worker's own work around the call
 			      * (clearing a slot, opening pagemap): not a result */
 	int32_t signal;      /* read, write: 0, SIGSEGV or SIGBUS */
-	uint64_t value;      /* read */
-	uint32_t n;          /* pagemap entries */
+	uint64_t value;      /* read; reclaim: the page that stopped it */
+	uint32_t n;          /* pagemap entries; reclaim: LIVE_RECLAIM_* */
 	uint64_t pagemap[LIVE_PAGEMAP_MAX];
 };
 
@@ -124,6 +137,38 @@ int live_objects_create(const struct scn_program *p, int *fds, char *err, size_t
 /* Close this process's descriptors (the numbers stay in fds[]). */
 void live_objects_close(const int *fds, size_t n);
 
+/* ---- swap ---------------------------------------------------------------- */
+
+/* A swap file enabled for one run (live_swap.c). */
+struct live_swap {
+	pid_t janitor; /* the process that owns the file; 0: none */
+	int sock;      /* the controller's end to it; closing it ends the file */
+	bool enabled;
+	char path[64];
+};
+
+/*
+ * The lock that runs which may swap hold for their whole length, on this
+ * machine (network namespace): a descriptor to close to release it, once
+ * taken before deadline, or a negative errno (-ETIMEDOUT: another run
+ * held it all that time).
+ */
+int live_swap_lock(const struct timespec *deadline);
+void live_swap_init(struct live_swap *s);
+/*
+ * Make a swap file of bytes (a multiple of LIVE_PAGE) in LIVE_FILE_DIR,
+ * named uniquely, mode 0600, and enable it: 0, or a negative errno with a
+ * message in err and nothing left behind. Needs CAP_SYS_ADMIN. Whatever
+ * happens to the caller afterwards, the file is disabled and removed when
+ * live_swap_disable() closes its end, or when the caller dies; the
+ * process that does it holds lock (live_swap_lock()) until then.
+ */
+int live_swap_enable(struct live_swap *s, int lock, uint64_t bytes, const struct timespec *deadline, char *err,
+		     size_t size);
+/* Disable and remove it, and wait until that is done: 0, or -EBUSY when
+ * swapoff failed and the file stays enabled under its name. */
+int live_swap_disable(struct live_swap *s);
+
 /* ---- what the kernel can run ------------------------------------------- */
 
 /*
@@ -132,5 +177,19 @@ void live_objects_close(const int *fds, size_t n);
  * runner does not do yet, header first, then commands in order.
  */
 const char *live_unsupported(const struct scn_program *p, char *buf, size_t size);
+
+/* CONFIG_MEM_SOFT_DIRTY, as pagemap shows it. */
+bool live_kernel_has_soft_dirty(void);
+/* /proc/swaps lists a device. */
+bool live_kernel_has_swap(void);
+/* Whether a page of p may go to swap: p reclaims or pages out, and maps
+ * something whose pages can be swapped (anything but a shared file). */
+bool live_may_swap(const struct scn_program *p);
+/* Whether the run needs a swap device: it requires one, or may swap with
+ * its header's `swap on`. */
+bool live_needs_swap(const struct scn_program *p);
+/* The shared zero page's PFN as pagemap shows it to this process: 0 when
+ * it shows none (no CAP_SYS_ADMIN) or cannot be read. */
+uint64_t live_zero_pfn(void);
 
 #endif

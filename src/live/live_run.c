@@ -82,6 +82,19 @@ static void set_na(struct run_result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+void ctl_na(struct controller *ctl, const char *fmt, ...)
+{
+	struct run_result *r = ctl->r;
+	va_list ap;
+
+	if (r->status != RUN_PASS)
+		return;
+	r->status = RUN_NA;
+	va_start(ap, fmt);
+	vsnprintf(r->detail, sizeof(r->detail), fmt, ap);
+	va_end(ap);
+}
+
 /* p0: a child in a process group of its own, holding the slots'
  * reservation and the backing objects, greeting on its socket. */
 static int start_p0(struct controller *ctl)
@@ -149,7 +162,7 @@ static void stop_all(struct controller *ctl)
 }
 
 static int controller_init(struct controller *ctl, const struct scn_program *p, const struct live_options *opt,
-			   struct run_result *r)
+			   struct run_result *r, const struct timespec *deadline, int swap_lock)
 {
 	memset(ctl, 0, sizeof(*ctl));
 	ctl->p = p;
@@ -157,8 +170,9 @@ static int controller_init(struct controller *ctl, const struct scn_program *p, 
 	ctl->r = r;
 	ctl->timeout_s = opt->timeout_s ? opt->timeout_s : LIVE_DEFAULT_TIMEOUT;
 	ctl->fresh = UINT64_C(0x5eed0000); /* the simulator's first fresh value is 0x5eed0001 */
-	clock_gettime(CLOCK_MONOTONIC, &ctl->deadline);
-	ctl->deadline.tv_sec += (time_t)ctl->timeout_s;
+	ctl->swap_lock = swap_lock;
+	live_swap_init(&ctl->swap);
+	ctl->deadline = *deadline;
 	ctl->object_fd = malloc((p->nobjects + 1) * sizeof(*ctl->object_fd));
 	ctl->sock = malloc((p->nprocesses + 1) * sizeof(*ctl->sock));
 	for (size_t i = 0; ctl->object_fd && i < p->nobjects; i++)
@@ -168,15 +182,77 @@ static int controller_init(struct controller *ctl, const struct scn_program *p, 
 	return ctl->object_fd && ctl->sock ? 0 : -ENOMEM;
 }
 
+/* Last, once no scenario process holds a page in it. */
+static void swap_off(struct controller *ctl)
+{
+	char path[sizeof(ctl->swap.path)];
+
+	if (!ctl->swap.enabled)
+		return;
+	memcpy(path, ctl->swap.path, sizeof(path));
+	if (live_swap_disable(&ctl->swap) && ctl->opt->notes)
+		fprintf(ctl->opt->notes, "kernel: swap file %s is still enabled (swapoff failed): %s\n", path,
+			"swapoff and remove it by hand");
+}
+
 static void controller_destroy(struct controller *ctl)
 {
 	if (ctl->sock)
 		stop_all(ctl);
+	swap_off(ctl);
+	if (ctl->swap_lock >= 0)
+		close(ctl->swap_lock);
+	ctl->swap_lock = -1;
 	if (ctl->objects_held)
 		live_objects_close(ctl->object_fd, ctl->p->nobjects);
 	live_space_free(&ctl->space);
 	free(ctl->object_fd);
 	free(ctl->sock);
+}
+
+static bool has_reclaim(const struct scn_program *p)
+{
+	for (size_t i = 0; i < p->ncommands; i++)
+		if (p->commands[i].op == SCN_OP_RECLAIM)
+			return true;
+	return false;
+}
+
+#define SWAP_MIN (UINT64_C(64) << 20)
+#define SWAP_MAX (UINT64_C(1) << 30)
+
+/* Room for every page the program maps, in every process it names, and
+ * the header page, within [SWAP_MIN, SWAP_MAX]. */
+static uint64_t swap_bytes(const struct scn_program *p)
+{
+	uint64_t pages = 0;
+
+	for (size_t i = 0; i < p->ncommands && pages < SWAP_MAX / LIVE_PAGE; i++)
+		if (p->commands[i].op == SCN_OP_MMAP)
+			pages += p->commands[i].mmap.npages;
+	if (pages > SWAP_MAX / LIVE_PAGE / p->nprocesses)
+		return SWAP_MAX;
+	pages *= p->nprocesses;
+	return pages * LIVE_PAGE < SWAP_MIN ? SWAP_MIN : pages * LIVE_PAGE + LIVE_PAGE;
+}
+
+/* A swap file when the run needs one and the kernel has none (the caller
+ * is root: live_unsupported() made the run n/a otherwise). */
+static bool swap_on(struct controller *ctl)
+{
+	char err[256];
+
+	if (!live_needs_swap(ctl->p) || live_kernel_has_swap())
+		return true;
+	if (live_swap_enable(&ctl->swap, ctl->swap_lock, swap_bytes(ctl->p), &ctl->deadline, err, sizeof(err))) {
+		set_na(ctl->r, "%s", err);
+		return false;
+	}
+	if (ctl->opt->notes) {
+		fprintf(ctl->opt->notes, "kernel: swap file %s enabled for this run\n", ctl->swap.path);
+		fflush(ctl->opt->notes);
+	}
+	return true;
 }
 
 /* Everything before the first command; false with the run n/a. */
@@ -190,6 +266,10 @@ static bool set_up(struct controller *ctl)
 		       rc == -E2BIG ? "they need more address space than the runner reserves" : strerror(-rc));
 		return false;
 	}
+	if (!swap_on(ctl))
+		return false;
+	if (has_reclaim(ctl->p))
+		ctl->zero_pfn = live_zero_pfn();
 	if (live_objects_create(ctl->p, ctl->object_fd, err, sizeof(err))) {
 		set_na(ctl->r, "%s", err);
 		return false;
@@ -207,17 +287,34 @@ void live_run(const struct scn_program *p, const struct live_options *opt, struc
 {
 	struct controller ctl;
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, old_chld;
-	int was_subreaper = 0;
+	struct timespec deadline;
+	int was_subreaper = 0, swap_lock = -1;
 	char why[256];
 	const char *na;
 
 	memset(r, 0, sizeof(*r));
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += (time_t)(opt->timeout_s ? opt->timeout_s : LIVE_DEFAULT_TIMEOUT);
 	na = live_unsupported(p, why, sizeof(why));
+	/* a run that may swap looks at the kernel's swap again once it holds
+	 * the lock: another run may have enabled or removed some meanwhile */
+	if (!na && (live_may_swap(p) || live_needs_swap(p))) {
+		swap_lock = live_swap_lock(&deadline);
+		if (swap_lock < 0) {
+			set_na(r, "cannot take the swap lock: %s",
+			       swap_lock == -ETIMEDOUT ? "another run that may swap held it until the time limit"
+						       : strerror(-swap_lock));
+			return;
+		}
+		na = live_unsupported(p, why, sizeof(why));
+	}
 	if (na) {
+		if (swap_lock >= 0)
+			close(swap_lock);
 		set_na(r, "%s", na);
 		return;
 	}
-	if (controller_init(&ctl, p, opt, r)) {
+	if (controller_init(&ctl, p, opt, r, &deadline, swap_lock)) {
 		controller_destroy(&ctl);
 		set_na(r, "out of memory");
 		return;

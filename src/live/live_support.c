@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What a scenario asks that the kernel of this machine cannot do, or this
- * runner does not do yet, decided before anything runs: a run that stopped
- * half-way would tell nothing.
+ * runner does not do yet, decided before anything runs wherever the text
+ * alone tells: a run that stopped half-way would tell less. (One thing
+ * shows only on the way: a page that reclaim would have to unmap from more
+ * than one mapping, live_exec.c.)
  */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
 #include <fcntl.h>
@@ -17,7 +19,7 @@
 
 /* CONFIG_MEM_SOFT_DIRTY shows in pagemap: a new VMA is soft-dirty
  * (VM_SOFTDIRTY), so its written page is too. */
-static bool kernel_has_soft_dirty(void)
+bool live_kernel_has_soft_dirty(void)
 {
 	uint64_t entry = 0;
 	volatile uint64_t *page = mmap(NULL, LIVE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -37,8 +39,52 @@ static bool kernel_has_soft_dirty(void)
 	return entry & (UINT64_C(1) << 55);
 }
 
+/* A read fault on a fresh private anonymous page maps the shared zero
+ * page (no THP: its huge zero page has other PFNs). */
+uint64_t live_zero_pfn(void)
+{
+	uint64_t entry = 0;
+	volatile uint64_t *page = mmap(NULL, LIVE_PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int fd;
+
+	if ((void *)page == MAP_FAILED)
+		return 0;
+	if (!madvise((void *)page, LIVE_PAGE, MADV_NOHUGEPAGE) && *page == 0) {
+		fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			if (pread(fd, &entry, sizeof(entry), (off_t)((uintptr_t)page / LIVE_PAGE * sizeof(entry))) !=
+			    (ssize_t)sizeof(entry))
+				entry = 0;
+			close(fd);
+		}
+	}
+	munmap((void *)page, LIVE_PAGE);
+	return (entry >> 63) ? entry & ((UINT64_C(1) << 55) - 1) : 0;
+}
+
+bool live_may_swap(const struct scn_program *p)
+{
+	bool pages_out = false, swappable = false;
+
+	for (size_t i = 0; i < p->ncommands; i++) {
+		const struct scn_command *c = &p->commands[i];
+
+		if (c->op == SCN_OP_RECLAIM || (c->op == SCN_OP_MADVISE && c->advice == SCN_MADV_PAGEOUT))
+			pages_out = true;
+		/* anon and shmem pages, and a private file mapping's copies */
+		if (c->op == SCN_OP_MMAP && (c->mmap.backing != SCN_FILE || c->mmap.sharing == SCN_PRIVATE))
+			swappable = true;
+	}
+	return pages_out && swappable;
+}
+
+bool live_needs_swap(const struct scn_program *p)
+{
+	return (p->header.requires & SCN_REQ_SWAP) || (p->header.swap && live_may_swap(p));
+}
+
 /* /proc/swaps lists a device after its header line */
-static bool kernel_has_swap(void)
+bool live_kernel_has_swap(void)
 {
 	FILE *f = fopen("/proc/swaps", "r");
 	char line[512];
@@ -88,10 +134,18 @@ static const char *header_unsupported(const struct scn_program *p, char *buf, si
 		return "the kernel's pages are not 4 KiB";
 	if (!arch)
 		return "no layout describes this machine's architecture";
-	if ((p->header.requires & SCN_REQ_SOFT_DIRTY) && !kernel_has_soft_dirty())
+	if ((p->header.requires & SCN_REQ_SOFT_DIRTY) && !live_kernel_has_soft_dirty())
 		return "requires soft-dirty";
-	if ((p->header.requires & SCN_REQ_SWAP) && (!p->header.swap || !kernel_has_swap()))
+	/* with none, root enables a swap file for the run (live_run) */
+	if ((p->header.requires & SCN_REQ_SWAP) && !p->header.swap)
 		return "requires swap";
+	if (live_needs_swap(p) && geteuid() != 0 && !live_kernel_has_swap())
+		return "requires swap";
+	/* reclaim would send anon or shmem pages to swap that the scenario
+	 * says does not exist; the kernel cannot hide its swap from one
+	 * process */
+	if (!p->header.swap && live_may_swap(p) && live_kernel_has_swap())
+		return "swap off, but this kernel has swap enabled";
 	if (!p->header.hafdbs)
 		return arch == PTESIM_ARCH_X86_64 ? "hafdbs off: x86 always updates A and D in hardware"
 						  : "hafdbs off: the kernel does not turn it off for one process";
@@ -113,14 +167,10 @@ static const char *command_unsupported(const struct scn_command *c, bool *soft_d
 		return "migrate: no system call migrates a page in place";
 	case SCN_OP_CRIU_DUMP:
 		if (!*soft_dirty_known) {
-			*soft_dirty = kernel_has_soft_dirty();
+			*soft_dirty = live_kernel_has_soft_dirty();
 			*soft_dirty_known = true;
 		}
 		return *soft_dirty ? "not implemented: criu" : "criu dump needs soft-dirty";
-	case SCN_OP_CLEAR_REFS:
-		return "not implemented: clear_refs";
-	case SCN_OP_RECLAIM:
-		return "not implemented: reclaim";
 	case SCN_OP_SCAN:
 	case SCN_OP_EXPECT_SCAN:
 		return "not implemented: scan";
@@ -132,17 +182,6 @@ static const char *command_unsupported(const struct scn_command *c, bool *soft_d
 	case SCN_OP_EXPECT_EVENT:
 	case SCN_OP_EXPECT_NO_EVENT:
 		return "not implemented: uffd";
-	case SCN_OP_MADVISE:
-		switch (c->advice) {
-		case SCN_MADV_DONTNEED:
-			return NULL;
-		case SCN_MADV_FREE:
-			return "not implemented: madvise free";
-		case SCN_MADV_PAGEOUT:
-			return "not implemented: madvise pageout";
-		default:
-			return "not implemented: madvise cold";
-		}
 	case SCN_OP_WRITE:
 	case SCN_OP_READ:
 		/* only a userfaultfd write-protect fault blocks */

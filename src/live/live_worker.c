@@ -7,10 +7,11 @@
  * into the caller's code, whose state it inherited.
  */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* MAP_FIXED_NOREPLACE, MADV_NOHUGEPAGE, close_range */
+#define _GNU_SOURCE /* MAP_FIXED_NOREPLACE, MADV_NOHUGEPAGE, close_range, sched_setaffinity */
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <string.h>
@@ -106,6 +107,73 @@ static void read_pagemap(const struct live_request *rq, struct live_reply *rp)
 	close(fd);
 }
 
+/* clear_refs: the value written as text, as `echo 4 > clear_refs` does */
+static void clear_refs(const struct live_request *rq, struct live_reply *rp)
+{
+	char text[2] = { (char)('0' + rq->value), '\n' };
+	int fd;
+
+	if (rq->value < 1 || rq->value > 9) {
+		rp->harness_err = EINVAL;
+		return;
+	}
+	fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rp->harness_err = errno;
+		return;
+	}
+	if (write(fd, text, sizeof(text)) < 0)
+		rp->err = errno;
+	close(fd);
+}
+
+#define PM_PFN_MASK ((UINT64_C(1) << 55) - 1)
+#define PM_MMAP_EXCLUSIVE (UINT64_C(1) << 56)
+#define PM_PRESENT (UINT64_C(1) << 63)
+
+/*
+ * reclaim: MADV_PAGEOUT, the closest the kernel offers to pressure on
+ * chosen pages, leaves a page mapped more than once where reclaim would
+ * unmap it everywhere. So first pagemap: a present page that is not
+ * exclusively mapped stops it, unless it is the shared zero page, which
+ * reclaim leaves alone too. The zero page is told by its PFN, which only
+ * CAP_SYS_ADMIN reads (0 otherwise).
+ */
+static void reclaim(const struct live_request *rq, struct live_reply *rp)
+{
+	uint64_t pages = rq->len / LIVE_PAGE;
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		rp->harness_err = errno;
+		return;
+	}
+	for (uint64_t i = 0; i < pages;) {
+		size_t n = pages - i < LIVE_PAGEMAP_MAX ? (size_t)(pages - i) : LIVE_PAGEMAP_MAX;
+		ssize_t got = pread(fd, rp->pagemap, n * sizeof(uint64_t),
+				    (off_t)((rq->addr / LIVE_PAGE + i) * sizeof(uint64_t)));
+
+		if (got != (ssize_t)(n * sizeof(uint64_t))) {
+			rp->harness_err = got < 0 ? errno : EIO;
+			close(fd);
+			return;
+		}
+		for (size_t j = 0; j < n; j++) {
+			uint64_t e = rp->pagemap[j], pfn = e & PM_PFN_MASK;
+
+			if (!(e & PM_PRESENT) || (e & PM_MMAP_EXCLUSIVE) || (pfn && pfn == rq->value))
+				continue;
+			rp->n = pfn ? LIVE_RECLAIM_SHARED : LIVE_RECLAIM_UNSURE;
+			rp->value = i + j;
+			close(fd);
+			return;
+		}
+		i += n;
+	}
+	close(fd);
+	rp->err = madvise((void *)(uintptr_t)rq->addr, rq->len, MADV_PAGEOUT) ? errno : 0;
+}
+
 /* fork: the child carries on with the socket it was given and greets the
  * controller on it; the parent answers the request. False in the child. */
 static bool fork_process(int *sock, int child_sock, struct live_reply *rp)
@@ -152,7 +220,13 @@ static bool handle(int *sock, const struct live_request *rq, int fd, struct live
 		rp->err = mprotect(addr, rq->len, rq->prot) ? errno : 0;
 		break;
 	case LIVE_MADVISE:
-		rp->err = madvise(addr, rq->len, MADV_DONTNEED) ? errno : 0;
+		rp->err = madvise(addr, rq->len, rq->advice) ? errno : 0;
+		break;
+	case LIVE_CLEAR_REFS:
+		clear_refs(rq, rp);
+		break;
+	case LIVE_RECLAIM:
+		reclaim(rq, rp);
 		break;
 	case LIVE_READ:
 	case LIVE_WRITE:
@@ -223,6 +297,26 @@ static void set_signals(void)
 	signal(SIGCHLD, SIG_IGN);
 }
 
+/*
+ * On the CPU it is on, for good, and so are the processes it forks: a page
+ * just faulted in, or just marked lazy-free, waits in a per-CPU batch
+ * before it reaches its LRU list, and MADV_PAGEOUT drains only the
+ * batches of the CPU it runs on; a page still in another CPU's batch is
+ * not on an LRU list, and it would skip it. Best effort: where the
+ * affinity cannot be set, the process runs as it is.
+ */
+static void stay_on_this_cpu(void)
+{
+	int cpu = sched_getcpu();
+	cpu_set_t set;
+
+	if (cpu < 0 || cpu >= CPU_SETSIZE)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 _Noreturn void live_worker(int sock, const int *keep, size_t nkeep)
 {
 	static struct live_request rq;
@@ -231,6 +325,7 @@ _Noreturn void live_worker(int sock, const int *keep, size_t nkeep)
 
 	close_others(sock, keep, nkeep);
 	set_signals();
+	stay_on_this_cpu();
 	if (live_send(sock, &hello, sizeof(hello), -1))
 		_exit(1);
 	for (;;) {

@@ -96,7 +96,7 @@ START_TEST(random_scenarios_agree)
 	for (unsigned i = 0; i < RANDOM_COUNT; i++) {
 		/* without exec: 6.16+ reads an executable file mapping ahead to the
 		 * end of the VMA on a read fault, which ptesim does not model yet */
-		char *text = gen_scenario(RANDOM_SEED + i, RANDOM_STEPS, GEN_ALL & ~GEN_EXEC), name[64], err[512];
+		char *text = gen_scenario(RANDOM_SEED + i, RANDOM_STEPS, GEN_DEFAULT & ~GEN_EXEC), name[64], err[512];
 		struct scn_program *p;
 
 		ck_assert_ptr_nonnull(text);
@@ -119,7 +119,7 @@ END_TEST
 START_TEST(generator_is_deterministic_and_valid)
 {
 	const ptesim_layout *L = ptesim_layout_find("x86_64");
-	unsigned features[] = { GEN_ALL, GEN_ANON | GEN_FORK, GEN_SHMEM | GEN_MUNMAP, GEN_FILE | GEN_MPROTECT };
+	unsigned features[] = { GEN_DEFAULT, GEN_ANON | GEN_FORK, GEN_SHMEM | GEN_MUNMAP, GEN_FILE | GEN_MPROTECT };
 
 	for (unsigned i = 0; i < 400; i++) {
 		unsigned f = features[i % 4];
@@ -155,6 +155,46 @@ START_TEST(features_parse)
 }
 END_TEST
 
+/* The commands the simulator does not run yet come only when asked for,
+ * each with its feature, and parse. */
+START_TEST(extra_features_only_when_asked)
+{
+	static const struct {
+		unsigned bit;
+		const char *name, *text;
+	} extras[] = {
+		{ GEN_CLEAR_REFS, "clear_refs", "\nclear_refs " }, { GEN_FREE, "free", " free" },
+		{ GEN_PAGEOUT, "pageout", " pageout" },           { GEN_COLD, "cold", " cold" },
+		{ GEN_RECLAIM, "reclaim", "\nreclaim " },
+	};
+	unsigned all = GEN_DEFAULT, f;
+	char bad[64], *text, err[512];
+	struct scn_program *p;
+
+	for (size_t i = 0; i < sizeof(extras) / sizeof(extras[0]); i++) {
+		ck_assert_int_eq(gen_features_parse(extras[i].name, &f, bad, sizeof(bad)), -1); /* no backing */
+		all |= extras[i].bit;
+	}
+	text = gen_scenario(7, 2000, GEN_DEFAULT);
+	ck_assert_ptr_nonnull(text);
+	for (size_t i = 0; i < sizeof(extras) / sizeof(extras[0]); i++)
+		ck_assert_msg(!strstr(text, extras[i].text), "'%s' without its feature", extras[i].name);
+	free(text);
+	text = gen_scenario(7, 2000, all);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(strstr(text, "--features anon,shmem,file,fork,mprotect,dontneed,munmap,exec,clear_refs,free,"
+				   "pageout,cold,reclaim\n") != NULL,
+		      "%.200s", text);
+	for (size_t i = 0; i < sizeof(extras) / sizeof(extras[0]); i++)
+		ck_assert_msg(strstr(text, extras[i].text) != NULL, "no '%s' in 2000 steps", extras[i].name);
+	ck_assert_msg(scn_parse(text, "<gen>", &p, err, sizeof(err)) == 0, "%s", err);
+	scn_program_free(p);
+	free(text);
+	ck_assert_int_eq(gen_features_parse("anon,free,reclaim", &f, bad, sizeof(bad)), 0);
+	ck_assert_uint_eq(f, GEN_ANON | GEN_FREE | GEN_RECLAIM);
+}
+END_TEST
+
 static bool has_keep(const char *text, void *ctx)
 {
 	(void)ctx;
@@ -183,6 +223,7 @@ int main(void)
 	tcase_set_timeout(kernel, 240);
 	tcase_add_test(parts, generator_is_deterministic_and_valid);
 	tcase_add_test(parts, features_parse);
+	tcase_add_test(parts, extra_features_only_when_asked);
 	tcase_add_test(parts, minimiser_keeps_only_what_matters);
 	tcase_set_timeout(parts, 120);
 	suite_add_tcase(s, parts);

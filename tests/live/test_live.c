@@ -10,13 +10,17 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "live/live.h"
+#include "live/live_internal.h"
 
 /* Run entirely on the kernel: every command is one the runner does. */
 static const char *const runnable[] = {
@@ -59,22 +63,36 @@ static struct scn_program *parse_text(const char *text)
 	return p;
 }
 
-/* The result line, and the observations in out (NULL: none wanted). */
-static void run(const struct scn_program *p, unsigned timeout_s, char *line, size_t size, char **out)
+/* The result line, the observations in out and the notes in notes (NULL:
+ * none wanted). */
+static void run_noting(const struct scn_program *p, unsigned timeout_s, char *line, size_t size, char **out,
+		       char **notes)
 {
 	struct live_options opt = { .timeout_s = timeout_s };
 	struct run_result r;
-	size_t len = 0;
+	size_t len = 0, notes_len = 0;
 
 	if (out) {
 		*out = NULL;
 		opt.observe = open_memstream(out, &len);
 		ck_assert_ptr_nonnull(opt.observe);
 	}
+	if (notes) {
+		*notes = NULL;
+		opt.notes = open_memstream(notes, &notes_len);
+		ck_assert_ptr_nonnull(opt.notes);
+	}
 	live_run(p, &opt, &r);
 	if (out)
 		fclose(opt.observe);
+	if (notes)
+		fclose(opt.notes);
 	live_result_line(&r, line, size);
+}
+
+static void run(const struct scn_program *p, unsigned timeout_s, char *line, size_t size, char **out)
+{
+	run_noting(p, timeout_s, line, size, out, NULL);
 }
 
 START_TEST(runnable_file_passes)
@@ -165,6 +183,13 @@ static const struct {
 	{ "mmap A 1 rw private anon\nfork c\nexit c\nas c\nread A[0]\n",
 	  "kernel: FAIL at line 5 (read A[0]): c has exited" },
 	{ "fork c\nexit c\nexit c\n", "kernel: FAIL at line 3 (exit c): c has already exited" },
+	{ "mmap A 1 rw private anon\nclear_refs all -> EINVAL\n",
+	  "kernel: FAIL at line 2 (clear_refs all -> EINVAL): clear_refs returned ok, expected EINVAL" },
+	/* MADV_FREE is for private anonymous memory only: shmem is not */
+	{ "mmap S 1 rw shared shmem:s\nmadvise S free\n",
+	  "kernel: FAIL at line 2 (madvise S free): madvise returned EINVAL, expected ok" },
+	{ "mmap A 2 rw private anon\nmunmap A[1]\nmadvise A cold\n",
+	  "kernel: FAIL at line 3 (madvise A cold): madvise returned ENOMEM, expected ok" },
 };
 
 START_TEST(failures_have_the_simulator_messages)
@@ -184,9 +209,6 @@ static const struct {
 	{ "mmap A 1 rw private anon\npagemap A\npte A[0]\n", "kernel: n/a (the kernel does not show PTEs)" },
 	{ "mmap A 1 rw private anon\npagemap A\nmigrate A\n",
 	  "kernel: n/a (migrate: no system call migrates a page in place)" },
-	{ "mmap A 1 rw private anon\npagemap A\nmadvise A free\n", "kernel: n/a (not implemented: madvise free)" },
-	{ "mmap A 1 rw private anon\npagemap A\nreclaim A\n", "kernel: n/a (not implemented: reclaim)" },
-	{ "mmap A 1 rw private anon\npagemap A\nclear_refs all\n", "kernel: n/a (not implemented: clear_refs)" },
 	{ "mmap A 1 rw private anon\npagemap A\nuffd open\n", "kernel: n/a (not implemented: uffd)" },
 	{ "mmap A 1 rw private anon\npagemap A\nscan A\n", "kernel: n/a (not implemented: scan)" },
 #if defined(__x86_64__)
@@ -206,6 +228,279 @@ START_TEST(unsupported_is_na_before_running)
 	run(p, 0, line, sizeof(line), &out);
 	ck_assert_str_eq(line, unsupported[_i].line);
 	ck_assert_str_eq(out, "");
+	free(out);
+	scn_program_free(p);
+}
+END_TEST
+
+
+/* ---- clear_refs, MADV_FREE, MADV_COLD: no swap needed ----------------- */
+
+/*
+ * Every value clear_refs takes is accepted (fs/proc/task_mmu.c
+ * clear_refs_write(): 1 to 5), also where soft-dirty is not built in, and
+ * a page written before `clear_refs soft-dirty` is not soft-dirty after
+ * it on any kernel: with soft-dirty the bit is cleared, without it there
+ * is none. None of them unmaps anything.
+ */
+START_TEST(clear_refs_values_succeed)
+{
+	struct scn_program *p = parse_text("mmap A 1 rw private anon\n"
+					   "write A[0]\n"
+					   "clear_refs soft-dirty\n"
+					   "expect pagemap A[0] present=1 soft-dirty=0\n"
+					   "clear_refs all\n"
+					   "clear_refs anon\n"
+					   "clear_refs mapped\n"
+					   "expect pagemap A[0] present=1 exclusive=1\n"
+					   "read A[0] 0x5eed0001\n");
+	char line[1024];
+
+	run(p, 0, line, sizeof(line), NULL);
+	ck_assert_str_eq(line, "kernel: pass");
+	scn_program_free(p);
+}
+END_TEST
+
+/*
+ * madvise(2): MADV_FREE only on private anonymous mappings (EINVAL on
+ * shmem, shared anonymous, which is shmem, and a private file mapping);
+ * MADV_COLD on any of them; a hole in the range gives ENOMEM after the
+ * mapped part is done. A page written after MADV_FREE keeps its value.
+ */
+START_TEST(madvise_free_and_cold_results)
+{
+	struct scn_program *p = parse_text("mmap S 2 rw shared shmem:s\n"
+					   "mmap H 2 rw shared anon\n"
+					   "mmap F 2 rw private file:f\n"
+					   "mmap A 3 rw private anon\n"
+					   "madvise S free -> EINVAL\n"
+					   "madvise H free -> EINVAL\n"
+					   "madvise F free -> EINVAL\n"
+					   "madvise S cold\n"
+					   "madvise F[1] cold\n"
+					   "write A[0] 1\n"
+					   "write A[2] 2\n"
+					   "madvise A[0] free\n"
+					   "write A[0] 3\n"
+					   "madvise A[2] cold\n"
+					   "munmap A[1]\n"
+					   "madvise A free -> ENOMEM\n"
+					   "madvise A cold -> ENOMEM\n"
+					   "read A[0] 3\n");
+	char line[1024];
+
+	run(p, 0, line, sizeof(line), NULL);
+	ck_assert_str_eq(line, "kernel: pass");
+	scn_program_free(p);
+}
+END_TEST
+
+/*
+ * `swap off`: no page may go to swap. Reclaim then keeps an anonymous
+ * page (add_to_swap() fails, the page stays mapped) and discards a clean
+ * lazy-free one, which reads zero afterwards. On a kernel with swap
+ * enabled the run cannot keep that promise, and says so.
+ */
+START_TEST(swap_off_reclaim_keeps_anon_and_drops_lazyfree)
+{
+	struct scn_program *p = parse_text("swap off\n"
+					   "mmap A 2 rw private anon\n"
+					   "write A[0] 5\n"
+					   "write A[1] 6\n"
+					   "madvise A[1] free\n"
+					   "reclaim A\n"
+					   "pagemap A\n"
+					   "read A[0] 5\n"
+					   "read A[1] 0\n");
+	char line[1024], *out;
+
+	run(p, 0, line, sizeof(line), &out);
+	/* swap may come or go (another run's) between the run and a look
+	 * at /proc/swaps here: the line says which it was */
+	if (strcmp(line, "kernel: pass")) {
+		ck_assert_str_eq(line, "kernel: n/a (swap off, but this kernel has swap enabled)");
+		ck_assert_str_eq(out, "");
+	} else {
+		ck_assert_str_eq(line, "kernel: pass");
+		drop_soft_dirty(out);
+		ck_assert_str_eq(out, "p0 A[0] present=1 swap=0 file=0 exclusive=1 uffd-wp=0\n"
+				      "p0 A[1] present=0 swap=0 file=0 exclusive=0 uffd-wp=0\n");
+	}
+	free(out);
+	scn_program_free(p);
+}
+END_TEST
+
+/*
+ * A shared file's pages never go to swap, so reclaiming them needs none
+ * and enables none: the page leaves the page table (a dirty one stays in
+ * the page cache, MADV_PAGEOUT does not write file pages back) and the
+ * next read faults it in again with its value.
+ */
+START_TEST(reclaim_of_shared_file_needs_no_swap)
+{
+	struct scn_program *p = parse_text("mmap F 2 rw shared file:f\n"
+					   "write F[0] 3\n"
+					   "read F[1]\n"
+					   "reclaim F\n"
+					   "pagemap F\n"
+					   "read F[0] 3\n"
+					   "read F[1] 0\n");
+	char line[1024], *out, *notes;
+
+	run_noting(p, 0, line, sizeof(line), &out, &notes);
+	ck_assert_str_eq(line, "kernel: pass");
+	drop_soft_dirty(out);
+	ck_assert_str_eq(out, "p0 F[0] present=0 swap=0 file=0 exclusive=0 uffd-wp=0\n"
+			      "p0 F[1] present=0 swap=0 file=0 exclusive=0 uffd-wp=0\n");
+	ck_assert_str_eq(notes, "");
+	free(out);
+	free(notes);
+	scn_program_free(p);
+}
+END_TEST
+
+/* criu dump needs soft-dirty to find the pages written since the last dump */
+START_TEST(criu_dump_is_na)
+{
+	struct scn_program *p = parse_text("mmap A 1 rw private anon\nwrite A[0]\ncriu dump\n");
+	char line[1024];
+
+	run(p, 0, line, sizeof(line), NULL);
+	ck_assert_str_eq(line, live_kernel_has_soft_dirty() ? "kernel: n/a (not implemented: criu)"
+							     : "kernel: n/a (criu dump needs soft-dirty)");
+	scn_program_free(p);
+}
+END_TEST
+
+/* Without root, no swap file can be enabled: a scenario that may swap is
+ * n/a on a kernel with none. Run as nobody (this is a forked test). */
+START_TEST(without_root_and_swap_is_na)
+{
+	struct scn_program *p = parse_text("mmap A 1 rw private anon\nwrite A[0]\nreclaim A\n");
+	char line[1024], *out;
+
+	if (geteuid() == 0) {
+		ck_assert_int_eq(setgid(65534), 0);
+		ck_assert_int_eq(setuid(65534), 0);
+	}
+	run(p, 0, line, sizeof(line), &out);
+	/* or it found swap enabled, someone else's */
+	if (strcmp(line, "kernel: pass")) {
+		ck_assert_str_eq(line, "kernel: n/a (requires swap)");
+		ck_assert_str_eq(out, "");
+	}
+	free(out);
+	scn_program_free(p);
+}
+END_TEST
+
+/* ---- swap: as root, or with a swap device enabled ----------------------- */
+
+static const struct {
+	const char *text, *out;
+} swapping[] = {
+	/* an exclusive anonymous page goes to swap: pagemap shows the swap
+	 * entry, not exclusive (PM_MMAP_EXCLUSIVE is set from a mapped
+	 * page's map count, and a swap entry maps none); a read swaps it in,
+	 * exclusive again (the entry carried the exclusive marker), with its
+	 * value */
+	{ "mmap A 2 rw private anon\nwrite A[0] 7\nreclaim A\npagemap A\nread A[0] 7\npagemap A[0]\n",
+	  "p0 A[0] present=0 swap=1 file=0 exclusive=0 uffd-wp=0\n"
+	  "p0 A[1] present=0 swap=0 file=0 exclusive=0 uffd-wp=0\n"
+	  "p0 A[0] present=1 swap=0 file=0 exclusive=1 uffd-wp=0\n" },
+	/* MADV_PAGEOUT itself: the same */
+	{ "mmap A 1 rw private anon\nwrite A[0] 7\nmadvise A pageout\npagemap A\nread A[0] 7\npagemap A\n",
+	  "p0 A[0] present=0 swap=1 file=0 exclusive=0 uffd-wp=0\n"
+	  "p0 A[0] present=1 swap=0 file=0 exclusive=1 uffd-wp=0\n" },
+	/* a clean lazy-free page is discarded, not swapped: unmapped, and
+	 * the next read maps the zero page */
+	{ "mmap A 1 rw private anon\nwrite A[0] 9\nmadvise A free\nreclaim A\npagemap A\nread A[0] 0\npagemap A\n",
+	  "p0 A[0] present=0 swap=0 file=0 exclusive=0 uffd-wp=0\n"
+	  "p0 A[0] present=1 swap=0 file=0 exclusive=0 uffd-wp=0\n" },
+	/* written again after MADV_FREE, the page is dirty again: reclaim
+	 * finds its entry dirty (try_to_unmap_one()), gives it its swap
+	 * backing back and keeps it mapped, with the new value */
+	{ "mmap A 1 rw private anon\nwrite A[0] 9\nmadvise A free\nwrite A[0] 10\nreclaim A\npagemap A\n"
+	  "read A[0] 10\n",
+	  "p0 A[0] present=1 swap=0 file=0 exclusive=1 uffd-wp=0\n" },
+	/* MADV_PAGEOUT leaves a page mapped by two processes alone */
+	{ "mmap A 1 rw private anon\nwrite A[0] 4\nfork c\nmadvise A pageout\npagemap A\nas c\nread A[0] 4\n",
+	  "p0 A[0] present=1 swap=0 file=0 exclusive=0 uffd-wp=0\n" },
+	/* shmem goes to swap too; its page table entry is cleared (pagemap
+	 * shows shmem's swapped pages as not there) and a read brings the
+	 * value back */
+	{ "mmap S 1 rw shared shmem:s\nwrite S[0] 8\nreclaim S\npagemap S\nread S[0] 8\n",
+	  "p0 S[0] present=0 swap=0 file=0 exclusive=0 uffd-wp=0\n" },
+};
+
+START_TEST(swapping_as_the_kernel_does)
+{
+	struct scn_program *p = parse_text(swapping[_i].text);
+	char line[1024], *out;
+
+	run(p, 0, line, sizeof(line), &out);
+	ck_assert_msg(!strcmp(line, "kernel: pass"), "%s: %s", swapping[_i].text, line);
+	drop_soft_dirty(out);
+	ck_assert_str_eq(out, swapping[_i].out);
+	free(out);
+	scn_program_free(p);
+}
+END_TEST
+
+/*
+ * reclaim would unmap a page from every process that maps it, where
+ * MADV_PAGEOUT leaves it: the run stops there, n/a, after the
+ * observations before it; A[0], copied on the parent's write, is
+ * exclusive again and would not stop it. Without root pagemap shows no
+ * PFN, which is what tells the zero page apart.
+ */
+START_TEST(reclaim_of_a_page_mapped_twice_is_na)
+{
+	struct scn_program *p = parse_text("mmap A 2 rw private anon\n"
+					   "write A[0] 1\n"
+					   "write A[1] 2\n"
+					   "fork c\n"
+					   "write A[0] 3\n"
+					   "pagemap A\n"
+					   "reclaim A\n"
+					   "pagemap A\n");
+	char line[1024], *out;
+
+	run(p, 0, line, sizeof(line), &out);
+	ck_assert_str_eq(line, geteuid() == 0
+				       ? "kernel: n/a (reclaim at line 7: p0 A[1] is mapped more than once, "
+					 "and MADV_PAGEOUT would leave it)"
+				       : "kernel: n/a (reclaim at line 7: p0 A[1] is mapped more than once or is "
+					 "the zero page, which only root can tell apart in pagemap)");
+	drop_soft_dirty(out);
+	ck_assert_str_eq(out, "p0 A[0] present=1 swap=0 file=0 exclusive=1 uffd-wp=0\n"
+			      "p0 A[1] present=1 swap=0 file=0 exclusive=0 uffd-wp=0\n");
+	free(out);
+	scn_program_free(p);
+}
+END_TEST
+
+/* The shared zero page, mapped by a read fault, is present and not
+ * exclusive, and both reclaim and MADV_PAGEOUT leave it: no n/a (root
+ * reads its PFN). */
+START_TEST(reclaim_leaves_the_zero_page)
+{
+	struct scn_program *p = parse_text("mmap A 2 rw private anon\n"
+					   "read A[0] 0\n"
+					   "write A[1] 1\n"
+					   "reclaim A\n"
+					   "pagemap A\n");
+	char line[1024], *out;
+
+	if (geteuid() != 0)
+		return; /* the PFN, and so the zero page, shows only to root */
+	run(p, 0, line, sizeof(line), &out);
+	ck_assert_str_eq(line, "kernel: pass");
+	drop_soft_dirty(out);
+	ck_assert_str_eq(out, "p0 A[0] present=1 swap=0 file=0 exclusive=0 uffd-wp=0\n"
+			      "p0 A[1] present=0 swap=1 file=0 exclusive=0 uffd-wp=0\n");
 	free(out);
 	scn_program_free(p);
 }
@@ -235,6 +530,169 @@ static void assert_clean(int fds_before)
 	ck_assert_int_eq(prctl(PR_GET_CHILD_SUBREAPER, &subreaper, 0, 0, 0), 0);
 	ck_assert_int_eq(subreaper, 0);
 }
+
+/* ---- the swap file: as root, on a kernel with no swap enabled ----------- */
+
+#define SWAP_NOTE_HEAD "kernel: swap file "
+#define SWAP_NOTE_TAIL " enabled for this run\n"
+
+/* The path a swap note names; false when notes is no such note. */
+static bool swap_note_path(const char *notes, char *path, size_t size)
+{
+	size_t head = strlen(SWAP_NOTE_HEAD), tail = strlen(SWAP_NOTE_TAIL), n = strlen(notes);
+
+	if (n <= head + tail || strncmp(notes, SWAP_NOTE_HEAD, head) || strcmp(notes + n - tail, SWAP_NOTE_TAIL) ||
+	    n - head - tail >= size)
+		return false;
+	memcpy(path, notes + head, n - head - tail);
+	path[n - head - tail] = 0;
+	return !strncmp(path, LIVE_FILE_DIR "/ptesim-swap-", strlen(LIVE_FILE_DIR "/ptesim-swap-"));
+}
+
+/* No note: the run found a swap device enabled (its pages went to swap,
+ * its expectations say) after main() had found none, someone else's, which
+ * this test must leave alone and cannot wait for. */
+static bool swap_appeared(const char *notes)
+{
+	if (*notes)
+		return false;
+	printf("kernel: a swap device was enabled meanwhile: swap file test skipped\n");
+	return true;
+}
+
+/* /proc/swaps names path */
+static bool swap_listed(const char *path)
+{
+	FILE *f = fopen("/proc/swaps", "r");
+	char entry[512];
+	bool found = false;
+
+	ck_assert_ptr_nonnull(f);
+	while (!found && fscanf(f, "%511s%*[^\n]", entry) == 1)
+		found = !strcmp(entry, path);
+	fclose(f);
+	return found;
+}
+
+static void assert_swap_gone(const char *path)
+{
+	ck_assert_msg(!swap_listed(path), "%s is still enabled", path);
+	ck_assert_msg(access(path, F_OK) != 0 && errno == ENOENT, "%s is still there", path);
+}
+
+/* A run that swaps gets its swap file, says so, and leaves nothing. */
+START_TEST(swap_file_for_the_run)
+{
+	struct scn_program *p = parse_text("mmap A 1 rw private anon\nwrite A[0] 7\nreclaim A\n"
+					   "expect pagemap A[0] swap=1\nread A[0] 7\n");
+	char line[1024], *notes, path[256];
+	int fds = open_fds();
+
+	run_noting(p, 0, line, sizeof(line), NULL, &notes);
+	ck_assert_str_eq(line, "kernel: pass");
+	if (swap_appeared(notes)) {
+		free(notes);
+		scn_program_free(p);
+		return;
+	}
+	ck_assert_msg(swap_note_path(notes, path, sizeof(path)), "notes: '%s'", notes);
+	assert_swap_gone(path);
+	free(notes);
+	scn_program_free(p);
+	assert_clean(fds);
+}
+END_TEST
+
+/* ... also when the time runs out in the middle */
+START_TEST(swap_file_gone_after_time_limit)
+{
+	size_t cap = 8u << 20, len = 0;
+	char *text = malloc(cap), line[1024], *notes, path[256];
+	struct scn_program *p;
+	int fds = open_fds();
+
+	ck_assert_ptr_nonnull(text);
+	len += (size_t)snprintf(text + len, cap - len,
+				"mmap A 64 rw private anon\nwrite A[0]\nreclaim A\nexpect pagemap A[0] swap=1\n");
+	for (int i = 0; i < 300000 && len + 32 < cap; i++)
+		len += (size_t)snprintf(text + len, cap - len, "write A[%d]\n", i % 64);
+	p = parse_text(text);
+	free(text);
+	run_noting(p, 1, line, sizeof(line), NULL, &notes);
+	ck_assert_msg(strstr(line, "the time limit of 1 s ran out") != NULL, "%s", line);
+	if (swap_appeared(notes)) {
+		free(notes);
+		scn_program_free(p);
+		return;
+	}
+	ck_assert_msg(swap_note_path(notes, path, sizeof(path)), "notes: '%s'", notes);
+	assert_swap_gone(path);
+	free(notes);
+	scn_program_free(p);
+	assert_clean(fds);
+}
+END_TEST
+
+/* ... and when the process that runs it is killed: the swap file's own
+ * process sees it go, and disables and removes the file. This process is
+ * a subreaper meanwhile, so that it reaps what the killed one leaves. */
+START_TEST(swap_file_gone_when_the_runner_is_killed)
+{
+	int pipefd[2];
+	char note[512] = "", path[256];
+	size_t got = 0;
+	pid_t pid;
+
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+	ck_assert_int_eq(pipe(pipefd), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct live_options opt = { .timeout_s = 60 };
+		size_t cap = 8u << 20, len = 0;
+		char *text = malloc(cap), err[512];
+		struct scn_program *p = NULL;
+		struct run_result r;
+
+		close(pipefd[0]);
+		opt.notes = fdopen(pipefd[1], "w");
+		if (!text || !opt.notes)
+			_exit(1);
+		setvbuf(opt.notes, NULL, _IONBF, 0);
+		len += (size_t)snprintf(text + len, cap - len, "mmap A 64 rw private anon\nwrite A[0]\nreclaim A\n");
+		for (int i = 0; i < 300000 && len + 32 < cap; i++)
+			len += (size_t)snprintf(text + len, cap - len, "write A[%d]\n", i % 64);
+		if (scn_parse(text, "<test>", &p, err, sizeof(err)))
+			_exit(1);
+		live_run(p, &opt, &r);
+		_exit(1); /* not reached in time */
+	}
+	close(pipefd[1]);
+	/* the note comes once the file is enabled */
+	while (got < sizeof(note) - 1 && !strchr(note, '\n')) {
+		ssize_t n = read(pipefd[0], note + got, sizeof(note) - 1 - got);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		note[got] = 0;
+	}
+	close(pipefd[0]);
+	if (!swap_appeared(note)) {
+		ck_assert_msg(swap_note_path(note, path, sizeof(path)), "note: '%s'", note);
+		ck_assert(swap_listed(path));
+	}
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	/* the runner, then its orphans (scenario processes, the file's
+	 * process) as they finish */
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	ck_assert_int_eq(errno, ECHILD);
+	if (*note)
+		assert_swap_gone(path);
+	ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0), 0);
+}
+END_TEST
 
 START_TEST(time_limit_kills_everything)
 {
@@ -279,7 +737,10 @@ END_TEST
 int main(void)
 {
 	Suite *s = suite_create("kernel");
-	TCase *files = tcase_create("files"), *output = tcase_create("output"), *cleanup = tcase_create("cleanup");
+	TCase *files = tcase_create("files"), *output = tcase_create("output"), *cleanup = tcase_create("cleanup"),
+	      *dirty = tcase_create("clear_refs, free, cold"), *swap = tcase_create("swap"),
+	      *swap_file = tcase_create("swap file");
+	bool root = geteuid() == 0, has_swap = live_kernel_has_swap();
 	SRunner *sr;
 	int failed;
 
@@ -291,9 +752,34 @@ int main(void)
 	tcase_add_test(cleanup, time_limit_kills_everything);
 	tcase_add_test(cleanup, orphans_are_reaped);
 	tcase_set_timeout(cleanup, 30);
+	tcase_add_test(dirty, clear_refs_values_succeed);
+	tcase_add_test(dirty, madvise_free_and_cold_results);
+	tcase_add_test(dirty, swap_off_reclaim_keeps_anon_and_drops_lazyfree);
+	tcase_add_test(dirty, reclaim_of_shared_file_needs_no_swap);
+	tcase_add_test(dirty, criu_dump_is_na);
+	tcase_add_test(dirty, without_root_and_swap_is_na);
+	/* swapping needs a swap device: one enabled, or root to enable one */
+	tcase_add_loop_test(swap, swapping_as_the_kernel_does, 0, N(swapping));
+	tcase_add_test(swap, reclaim_of_a_page_mapped_twice_is_na);
+	tcase_add_test(swap, reclaim_leaves_the_zero_page);
+	/* the runner's own swap file: root, and none enabled */
+	tcase_add_test(swap_file, swap_file_for_the_run);
+	tcase_add_test(swap_file, swap_file_gone_after_time_limit);
+	tcase_add_test(swap_file, swap_file_gone_when_the_runner_is_killed);
+	tcase_set_timeout(swap_file, 30);
 	suite_add_tcase(s, files);
 	suite_add_tcase(s, output);
 	suite_add_tcase(s, cleanup);
+	suite_add_tcase(s, dirty);
+	if (root || has_swap)
+		suite_add_tcase(s, swap);
+	else
+		printf("kernel: swap tests skipped: no swap enabled, and only root can enable a swap file\n");
+	if (root && !has_swap)
+		suite_add_tcase(s, swap_file);
+	else
+		printf("kernel: swap file tests skipped: %s\n",
+		       root ? "this kernel already has swap enabled" : "only root can enable a swap file");
 	sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);
