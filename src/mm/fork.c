@@ -39,14 +39,18 @@ static uint32_t copy_present_entries(const struct copy_ctx *c, uint64_t v, uint6
 	return pte_special(L, __pte(v)) ? FORK_SPECIAL : 0;
 }
 
-/* copy_present_pte() */
-static void copy_present(struct copy_ctx *c, pte_t *src_ptep, pte_t *dst_ptep)
+/* what copy_present_entries() reads besides the entry */
+static uint64_t copy_memo_ctx(const struct copy_ctx *c)
+{
+	return (uint64_t)is_cow_mapping(c->src_vma->vm_flags) | (uint64_t)!!(c->src_vma->vm_flags & VM_SHARED) << 1 |
+	       (uint64_t)c->clear_uffd_wp << 2;
+}
+
+/* copy_present_pte(); s is the memo's slot for the entry, or NULL */
+static void copy_present(struct copy_ctx *c, pte_t *src_ptep, pte_t *dst_ptep, const struct entry_memo_slot *s)
 {
 	struct entry_memo *e = &c->m->memo_fork;
-	uint64_t v = pte_val(*src_ptep), out[2], pfn;
-	uint64_t ctx = (uint64_t)is_cow_mapping(c->src_vma->vm_flags) | (uint64_t)!!(c->src_vma->vm_flags & VM_SHARED) << 1 |
-		       (uint64_t)c->clear_uffd_wp << 2;
-	const struct entry_memo_slot *s = entry_memo_find(e, v, ctx);
+	uint64_t v = pte_val(*src_ptep), out[2], pfn, ctx = copy_memo_ctx(c);
 	uint32_t meta;
 
 	if (s) {
@@ -98,17 +102,25 @@ static void copy_table(void *ctx, uint64_t table_va, pte_t *table)
 	pte_t *dst = NULL; /* the child's table at the same address, made on first use */
 	unsigned first, last;
 
+	uint64_t memo_ctx = copy_memo_ctx(c);
+
 	table_span(table_va, c->src_vma->start, c->src_vma->end, &first, &last);
 	for (unsigned i = first; i < last && !c->err; i++) {
+		const struct entry_memo_slot *s;
+
 		/* a zero entry is pte_none() on every architecture */
-		if (!pte_val(table[i]) || pte_none(L, table[i]))
+		if (!pte_val(table[i]))
+			continue;
+		/* an entry the memo knows is present */
+		s = entry_memo_find(&c->m->memo_fork, pte_val(table[i]), memo_ctx);
+		if (!s && pte_none(L, table[i]))
 			continue;
 		if (!dst && !(dst = mm_pte(c->m, c->dst, table_va, true))) {
 			c->err = -ENOMEM;
 			return;
 		}
-		if (pte_present(L, table[i]))
-			copy_present(c, &table[i], &dst[i]);
+		if (s || pte_present(L, table[i]))
+			copy_present(c, &table[i], &dst[i], s);
 		else if (is_real_swap_pte(c->m, table[i]))
 			copy_swap(c, &table[i], &dst[i]);
 		/* markers and migration entries are not simulated yet: none can exist */

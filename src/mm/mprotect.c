@@ -91,9 +91,12 @@ static void change_pte_table(void *ctx, uint64_t table_va, pte_t *table)
 		uint32_t meta;
 		bool upgrade;
 
-		if (!v || !pte_present(L, table[i]))
+		if (!v)
 			continue;
+		/* an entry the memo knows is present */
 		s = entry_memo_find(e, v, memo_ctx);
+		if (!s && !pte_present(L, table[i]))
+			continue;
 		if (s) {
 			out[0] = entry_memo_out(e, s, 0, v);
 			out[1] = entry_memo_out(e, s, 1, v);
