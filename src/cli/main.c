@@ -57,8 +57,16 @@ int main(int argc, char **argv)
 		printf("ptesim %s\n", PTESIM_VERSION);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].fn(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(argv[1], cmds[i].name))
+			continue;
+		/* `ptesim COMMAND --help`: the same list, to stdout */
+		for (int a = 2; a < argc; a++)
+			if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) {
+				print_usage(stdout);
+				return EXIT_OK;
+			}
+		return cmds[i].fn(argc - 1, argv + 1);
+	}
 	return usage_error("unknown command '%s' (ptesim help lists them)", argv[1]);
 }

@@ -64,6 +64,9 @@ START_TEST(no_arguments_prints_usage)
 	ck_assert_ptr_nonnull(strstr(R.out, "decode"));
 	run_cli(&R, (const char *const[]){ NULL });
 	ck_assert_int_eq(R.status, 2);
+	RUN("kernel-diff", "--help");
+	ck_assert_int_eq(R.status, 0);
+	ck_assert_ptr_nonnull(strstr(R.out, "kernel-diff --random"));
 }
 END_TEST
 
