@@ -121,7 +121,7 @@ static enum fault_result do_fault(struct machine *m, struct mm *mm, struct vma *
 	if (write) {
 		/* do_shared_fault(): ->page_mkwrite, then fault_dirty_shared_page() */
 		entry = maybe_mkwrite(m, pte_mkdirty(L, entry), vma);
-		frame_of(&m->frames, pfn)->flags |= FRAME_DIRTY;
+		folio_mark_dirty(m, pfn);
 	}
 	rmap_add(m, pfn);
 	set_pte_at(ptep, entry);
@@ -183,7 +183,7 @@ static enum fault_result do_wp_page(struct machine *m, struct vma *vma, pte_t *p
 	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE)) {
 		/* wp_page_shared(): ->page_mkwrite, reuse, fault_dirty_shared_page() */
 		if (f)
-			f->flags |= FRAME_DIRTY;
+			folio_mark_dirty(m, pfn);
 		return wp_page_reuse(m, vma, ptep, orig);
 	}
 	if (f && (f->flags & FRAME_ANON) &&

@@ -33,7 +33,7 @@ static void to_migration_entry(struct migrate_ctx *c, pte_t *ptep)
 		return;
 	pteval = ptep_get_and_clear(L, ptep); /* ptep_clear_flush() */
 	if (pte_dirty(L, pteval))
-		f->flags |= FRAME_DIRTY;
+		folio_mark_dirty(c->m, c->old);
 	/* folio_try_share_anon_rmap_pte(): a page that may be pinned stays */
 	if (anon_exclusive && f->pins) {
 		*ptep = pteval;

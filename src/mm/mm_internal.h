@@ -36,6 +36,15 @@ static inline pte_t maybe_mkwrite(const struct machine *m, pte_t pte, const stru
 	return (vma->vm_flags & VM_WRITE) ? pte_mkwrite(m->L, pte) : pte;
 }
 
+/* folio_mark_dirty(): dirty, and no longer PG_reclaim (a page written
+ * again is not one reclaim left for writeback) */
+static inline void folio_mark_dirty(struct machine *m, uint64_t pfn)
+{
+	struct frame *f = frame_of(&m->frames, pfn);
+
+	f->flags = (uint16_t)((f->flags | FRAME_DIRTY) & ~FRAME_RECLAIM);
+}
+
 /* The page-cache page of an object, read from disk when absent. */
 uint64_t pagecache_get(struct machine *m, uint32_t object, uint64_t index);
 /* Map a frame through a new entry: rmap and reference. */

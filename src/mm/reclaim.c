@@ -28,7 +28,7 @@ static void unmap_to_swap(struct unmap_ctx *u, pte_t *ptep)
 	pte_t pteval = ptep_get_and_clear(L, ptep), swp_pte;
 
 	if (pte_dirty(L, pteval))
-		f->flags |= FRAME_DIRTY;
+		folio_mark_dirty(u->m, u->pfn);
 	/* folio_try_share_anon_rmap_pte(): a page that may be pinned stays */
 	if (exclusive && f->pins) {
 		*ptep = pteval;
@@ -58,7 +58,7 @@ static void unmap_lazyfree(struct unmap_ctx *u, pte_t *ptep)
 	pte_t pteval = ptep_get_and_clear(L, ptep);
 
 	if (pte_dirty(L, pteval))
-		f->flags |= FRAME_DIRTY;
+		folio_mark_dirty(u->m, u->pfn);
 	/* read after the entry is cleared, before the rmap goes: the
 	 * isolation's reference and one per mapping. Since 6.15 only a
 	 * re-dirtied page becomes swap-backed again; one held by someone else
@@ -81,7 +81,7 @@ static void unmap_file(struct unmap_ctx *u, pte_t *ptep)
 	pte_t pteval = ptep_get_and_clear(L, ptep);
 
 	if (pte_dirty(L, pteval))
-		frame_of(&u->m->frames, u->pfn)->flags |= FRAME_DIRTY;
+		folio_mark_dirty(u->m, u->pfn);
 	rmap_remove(u->m, u->pfn);
 }
 
@@ -157,7 +157,7 @@ static int reclaim_anon(struct machine *m, const struct page_ref *at, uint64_t p
 		swap_free(m, offset); /* the entries will hold the slot, the cache the page */
 	}
 	offset = f->index;
-	f->flags |= FRAME_DIRTY;
+	folio_mark_dirty(m, pfn);
 	if (!try_to_unmap(m, at, pfn, offset))
 		return -EBUSY; /* stays in the swap cache, mapped where it was restored */
 	swap_slot(m, offset)->data = f->data;

@@ -21,7 +21,7 @@ static void zap_present(struct zap_ctx *z, pte_t *ptep)
 		return; /* the zero page */
 	if (!(frame_of(&z->m->frames, pfn)->flags & FRAME_ANON)) {
 		if (pte_dirty(L, old))
-			frame_of(&z->m->frames, pfn)->flags |= FRAME_DIRTY;
+			folio_mark_dirty(z->m, pfn);
 		if (pte_young(L, old))
 			frame_of(&z->m->frames, pfn)->flags |= FRAME_REFERENCED;
 	}
