@@ -14,8 +14,8 @@ static void set_pte_at(pte_t *ptep, pte_t pte)
 }
 
 /* do_anonymous_page() */
-static enum fault_result do_anonymous_page(struct machine *m, struct vma *vma, pte_t *ptep,
-					   bool write)
+static enum fault_result do_anonymous_page(struct machine *m, struct mm *mm, struct vma *vma,
+					   pte_t *ptep, bool write)
 {
 	const struct ptesim_layout *L = m->L;
 	struct frame *f;
@@ -32,7 +32,7 @@ static enum fault_result do_anonymous_page(struct machine *m, struct vma *vma, p
 		return FAULT_OOM;
 	f = frame_of(&m->frames, pfn);
 	f->mapcount = 1; /* folio_add_new_anon_rmap(RMAP_EXCLUSIVE) */
-	vma->anon_vma = true;
+	anon_vma_prepare(m, mm, vma);
 	entry = pfn_pte(L, pfn, vma->vm_page_prot);
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(L, pte_mkdirty(L, entry));
@@ -112,7 +112,7 @@ static enum fault_result do_fault(struct machine *m, struct mm *mm, struct vma *
 			return FAULT_OOM;
 		frame_of(&m->frames, copy)->data = frame_of(&m->frames, pfn)->data;
 		frame_of(&m->frames, copy)->mapcount = 1;
-		vma->anon_vma = true;
+		anon_vma_prepare(m, mm, vma);
 		entry = maybe_mkwrite(m, pte_mkdirty(L, pfn_pte(L, copy, vma->vm_page_prot)), vma);
 		set_pte_at(ptep, entry);
 		return FAULT_OK;
@@ -140,7 +140,8 @@ static enum fault_result wp_page_reuse(struct machine *m, struct vma *vma, pte_t
 }
 
 /* wp_page_copy(): break-before-make onto a new exclusive anon page */
-static enum fault_result wp_page_copy(struct machine *m, struct vma *vma, pte_t *ptep, pte_t orig)
+static enum fault_result wp_page_copy(struct machine *m, struct mm *mm, struct vma *vma, pte_t *ptep,
+				      pte_t orig)
 {
 	const struct ptesim_layout *L = m->L;
 	uint64_t old = vm_normal_page(m, orig);
@@ -153,7 +154,7 @@ static enum fault_result wp_page_copy(struct machine *m, struct vma *vma, pte_t 
 	f = frame_of(&m->frames, pfn);
 	f->data = old ? frame_of(&m->frames, old)->data : 0; /* the zero page copies as zeros */
 	f->mapcount = 1;
-	vma->anon_vma = true;
+	anon_vma_prepare(m, mm, vma);
 	entry = pfn_pte(L, pfn, vma->vm_page_prot);
 	entry = maybe_mkwrite(m, pte_mkdirty(L, entry), vma);
 	ptep_get_and_clear(L, ptep); /* ptep_clear_flush() */
@@ -175,7 +176,8 @@ static bool wp_can_reuse_anon_folio(struct machine *m, uint64_t pfn)
 }
 
 /* do_wp_page(): a store to a present entry without write permission */
-static enum fault_result do_wp_page(struct machine *m, struct vma *vma, pte_t *ptep, pte_t orig)
+static enum fault_result do_wp_page(struct machine *m, struct mm *mm, struct vma *vma, pte_t *ptep,
+				    pte_t orig)
 {
 	uint64_t pfn = vm_normal_page(m, orig);
 	struct frame *f = pfn ? frame_of(&m->frames, pfn) : NULL;
@@ -191,13 +193,13 @@ static enum fault_result do_wp_page(struct machine *m, struct vma *vma, pte_t *p
 		f->flags |= FRAME_ANON_EXCLUSIVE;
 		return wp_page_reuse(m, vma, ptep, orig);
 	}
-	return wp_page_copy(m, vma, ptep, orig);
+	return wp_page_copy(m, mm, vma, ptep, orig);
 }
 
 /* do_swap_page() for a real swap entry, through the swap cache: a page
  * already read in for another mapping is shared, not read again */
-static enum fault_result do_swap_page(struct machine *m, struct vma *vma, pte_t *ptep, pte_t orig,
-				      bool write)
+static enum fault_result do_swap_page(struct machine *m, struct mm *mm, struct vma *vma, pte_t *ptep,
+				      pte_t orig, bool write)
 {
 	const struct ptesim_layout *L = m->L;
 	swp_entry_t entry = pte_to_swp_entry(L, orig);
@@ -221,7 +223,7 @@ static enum fault_result do_swap_page(struct machine *m, struct vma *vma, pte_t 
 	}
 	f = frame_of(&m->frames, pfn);
 	rmap_add(m, pfn);
-	vma->anon_vma = true;
+	anon_vma_prepare(m, mm, vma); /* a swap entry says it has one already */
 	pte = pfn_pte(L, pfn, vma->vm_page_prot);
 	if (pte_swp_soft_dirty(L, orig))
 		pte = pte_mksoft_dirty(L, pte);
@@ -246,7 +248,7 @@ static enum fault_result do_swap_page(struct machine *m, struct vma *vma, pte_t 
 		swapcache_release(m, pfn);
 	set_pte_at(ptep, pte);
 	if (write)
-		return do_wp_page(m, vma, ptep, pte);
+		return do_wp_page(m, mm, vma, ptep, pte);
 	return FAULT_OK;
 }
 
@@ -263,16 +265,16 @@ enum fault_result handle_mm_fault(struct machine *m, struct mm *mm, struct vma *
 	if (pte_none(L, entry)) {
 		/* do_pte_missing() */
 		if (vma->backing == BACKING_ANON)
-			return do_anonymous_page(m, vma, ptep, write);
+			return do_anonymous_page(m, mm, vma, ptep, write);
 		return do_fault(m, mm, vma, va, ptep, write);
 	}
 	if (!pte_present(L, entry))
-		return do_swap_page(m, vma, ptep, entry, write);
+		return do_swap_page(m, mm, vma, ptep, entry, write);
 	if (pte_protnone(L, entry))
 		return FAULT_SIGSEGV; /* no NUMA hinting: a PROT_NONE VMA is not accessible */
 	if (write) {
 		if (!pte_write(L, entry))
-			return do_wp_page(m, vma, ptep, entry);
+			return do_wp_page(m, mm, vma, ptep, entry);
 		entry = pte_mkdirty(L, entry);
 	}
 	/* an access-flag fault, or DBM off: the kernel does in software what
