@@ -93,15 +93,21 @@ static bool vmas_mergeable(const struct machine *m, const struct vma *a, const s
 	       b->pgoff == a->pgoff + ((a->end - a->start) >> PAGE_SHIFT);
 }
 
-/* is_mergeable_anon_vma() of 6.12, src being the VMA mprotect changed
- * (vmg->anon_vma) and tgt the neighbour it would merge with: when one of
- * them has no anon_vma, only a target whose anon_vma_chain is singular,
- * one that has an anon_vma not inherited by fork, will do (a target with
- * none has an empty chain); else both must have the same anon_vma. */
+/* is_mergeable_anon_vma() as 6.16 reworked it ("mm/vma: fix incorrectly
+ * disallowed anonymous VMA merges"; 6.18 is the same), src being the VMA
+ * mprotect changed (vmg->middle, vmg->anon_vma) and tgt the neighbour it
+ * would merge with: when only src has an anon_vma it is dup_anon_vma()'d
+ * into tgt, and when only tgt has one src takes it, either way unless the
+ * VMA whose anon_vma would spread came through fork (its chain is not
+ * singular: vma_had_uncowed_parents()); when both have one it must be the
+ * same. 6.12 looked at tgt's chain alone, so a faulted VMA never merged
+ * into one without an anon_vma. */
 static bool is_mergeable_anon_vma(const struct vma *src, const struct vma *tgt)
 {
-	if ((!src->anon_vma || !tgt->anon_vma) && tgt->anon_vma && !tgt->anon_vma_forked)
-		return true;
+	if (!tgt->anon_vma && src->anon_vma)
+		return !src->anon_vma_forked;
+	if (tgt->anon_vma && !src->anon_vma)
+		return !tgt->anon_vma_forked;
 	return src->anon_vma == tgt->anon_vma;
 }
 
