@@ -89,6 +89,41 @@ static void do_fault_around(struct machine *m, struct mm *mm, struct vma *vma, u
 	}
 }
 
+/* VM_READAHEAD_PAGES: 128 KiB, the default read_ahead_kb of a device (a
+ * device may ask for more; scenarios map far fewer pages than this) */
+#define READAHEAD_PAGES 32
+
+/* do_sync_mmap_readahead() for an executable file mapping, 6.16+ ("allow
+ * arch to request folio size for exec memory"): on a page-cache miss it
+ * reads ra_pages from the faulting index on, even under MADV_RANDOM
+ * (VM_RAND_READ stops only non-exec readahead), clamped to the VMA and to
+ * the file; arm64's exec_folio_order() rounds the window to 64 KiB (the
+ * simulator reads order-0 pages all the same). The fault is then retried
+ * (VM_FAULT_RETRY after the I/O) and a read's fault-around maps what is now
+ * in the page cache. Other file mappings read only the page itself: the
+ * mmap read-around is what MADV_RANDOM turns off. mmap_miss, which stops
+ * readahead after MMAP_LOTSAMISS misses, is not counted. */
+static void exec_readahead(struct machine *m, const struct vma *vma, uint64_t idx)
+{
+	const struct object *o = &m->objects[vma->object];
+	uint64_t order_pages = m->L->arch == PTESIM_ARCH_ARM64 ? 16 : 1;
+	uint64_t first = vma->pgoff, last = vma->pgoff + ((vma->end - vma->start) >> PAGE_SHIFT);
+	uint64_t start = idx & ~(order_pages - 1), end;
+
+	if (vma->backing != BACKING_FILE || !(vma->vm_flags & VM_EXEC) || o->pfn[idx])
+		return;
+	if (start < first)
+		start = first;
+	end = (start + READAHEAD_PAGES + order_pages - 1) & ~(order_pages - 1);
+	if (end > last)
+		end = last;
+	if (end > o->npages)
+		end = o->npages;
+	for (uint64_t i = start; i < end; i++)
+		if (!pagecache_get(m, vma->object, i))
+			return; /* out of memory: read what it could, as readahead does */
+}
+
 /* do_read_fault(), do_cow_fault(), do_shared_fault() */
 static enum fault_result do_fault(struct machine *m, struct mm *mm, struct vma *vma, uint64_t va,
 				  pte_t *ptep, bool write)
@@ -99,6 +134,7 @@ static enum fault_result do_fault(struct machine *m, struct mm *mm, struct vma *
 
 	if (idx >= m->objects[vma->object].npages)
 		return FAULT_SIGBUS; /* beyond the end of the object */
+	exec_readahead(m, vma, idx);
 	if (!write)
 		do_fault_around(m, mm, vma, va);
 	pfn = pagecache_get(m, vma->object, idx);
