@@ -182,8 +182,8 @@ static uint64_t reusable_anon_vma(const struct machine *m, const struct vma *old
 }
 
 /* __anon_vma_prepare(): find_mergeable_anon_vma() tries next, then prev,
- * "so that a repetitive sequence of mprotects and faults" does not keep
- * pieces apart; else a new anon_vma. Either way the chain is singular. */
+ * so that pieces faulted one by one between mprotects can merge again
+ * later; else a new anon_vma. Either way the chain is singular. */
 void anon_vma_prepare(struct machine *m, struct mm *mm, struct vma *vma)
 {
 	size_t i = (size_t)(vma - mm->vmas);
