@@ -14,8 +14,8 @@ static void set_pte_at(pte_t *ptep, pte_t pte)
 }
 
 /* do_anonymous_page() */
-static enum fault_result do_anonymous_page(struct machine *m, struct vma *vma, pte_t *ptep,
-					   bool write)
+static enum fault_result do_anonymous_page(struct machine *m, struct mm *mm, struct vma *vma,
+					   pte_t *ptep, bool write)
 {
 	const struct ptesim_layout *L = m->L;
 	struct frame *f;
@@ -32,7 +32,7 @@ static enum fault_result do_anonymous_page(struct machine *m, struct vma *vma, p
 		return FAULT_OOM;
 	f = frame_of(&m->frames, pfn);
 	f->mapcount = 1; /* folio_add_new_anon_rmap(RMAP_EXCLUSIVE) */
-	vma->anon_vma = true;
+	anon_vma_prepare(m, mm, vma);
 	entry = pfn_pte(L, pfn, vma->vm_page_prot);
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(L, pte_mkdirty(L, entry));
@@ -89,6 +89,41 @@ static void do_fault_around(struct machine *m, struct mm *mm, struct vma *vma, u
 	}
 }
 
+/* VM_READAHEAD_PAGES: 128 KiB, the default read_ahead_kb of a device (a
+ * device may ask for more; scenarios map far fewer pages than this) */
+#define READAHEAD_PAGES 32
+
+/* do_sync_mmap_readahead() for an executable file mapping, 6.16+ ("allow
+ * arch to request folio size for exec memory"): on a page-cache miss it
+ * reads ra_pages from the faulting index on, even under MADV_RANDOM
+ * (VM_RAND_READ stops only non-exec readahead), clamped to the VMA and to
+ * the file; arm64's exec_folio_order() rounds the window to 64 KiB (the
+ * simulator reads order-0 pages all the same). The fault is then retried
+ * (VM_FAULT_RETRY after the I/O) and a read's fault-around maps what is now
+ * in the page cache. Other file mappings read only the page itself: the
+ * mmap read-around is what MADV_RANDOM turns off. mmap_miss, which stops
+ * readahead after MMAP_LOTSAMISS misses, is not counted. */
+static void exec_readahead(struct machine *m, const struct vma *vma, uint64_t idx)
+{
+	const struct object *o = &m->objects[vma->object];
+	uint64_t order_pages = m->L->arch == PTESIM_ARCH_ARM64 ? 16 : 1;
+	uint64_t first = vma->pgoff, last = vma->pgoff + ((vma->end - vma->start) >> PAGE_SHIFT);
+	uint64_t start = idx & ~(order_pages - 1), end;
+
+	if (vma->backing != BACKING_FILE || !(vma->vm_flags & VM_EXEC) || o->pfn[idx])
+		return;
+	if (start < first)
+		start = first;
+	end = (start + READAHEAD_PAGES + order_pages - 1) & ~(order_pages - 1);
+	if (end > last)
+		end = last;
+	if (end > o->npages)
+		end = o->npages;
+	for (uint64_t i = start; i < end; i++)
+		if (!pagecache_get(m, vma->object, i))
+			return; /* out of memory: read what it could, as readahead does */
+}
+
 /* do_read_fault(), do_cow_fault(), do_shared_fault() */
 static enum fault_result do_fault(struct machine *m, struct mm *mm, struct vma *vma, uint64_t va,
 				  pte_t *ptep, bool write)
@@ -99,6 +134,7 @@ static enum fault_result do_fault(struct machine *m, struct mm *mm, struct vma *
 
 	if (idx >= m->objects[vma->object].npages)
 		return FAULT_SIGBUS; /* beyond the end of the object */
+	exec_readahead(m, vma, idx);
 	if (!write)
 		do_fault_around(m, mm, vma, va);
 	pfn = pagecache_get(m, vma->object, idx);
@@ -112,7 +148,7 @@ static enum fault_result do_fault(struct machine *m, struct mm *mm, struct vma *
 			return FAULT_OOM;
 		frame_of(&m->frames, copy)->data = frame_of(&m->frames, pfn)->data;
 		frame_of(&m->frames, copy)->mapcount = 1;
-		vma->anon_vma = true;
+		anon_vma_prepare(m, mm, vma);
 		entry = maybe_mkwrite(m, pte_mkdirty(L, pfn_pte(L, copy, vma->vm_page_prot)), vma);
 		set_pte_at(ptep, entry);
 		return FAULT_OK;
@@ -140,7 +176,8 @@ static enum fault_result wp_page_reuse(struct machine *m, struct vma *vma, pte_t
 }
 
 /* wp_page_copy(): break-before-make onto a new exclusive anon page */
-static enum fault_result wp_page_copy(struct machine *m, struct vma *vma, pte_t *ptep, pte_t orig)
+static enum fault_result wp_page_copy(struct machine *m, struct mm *mm, struct vma *vma, pte_t *ptep,
+				      pte_t orig)
 {
 	const struct ptesim_layout *L = m->L;
 	uint64_t old = vm_normal_page(m, orig);
@@ -153,7 +190,7 @@ static enum fault_result wp_page_copy(struct machine *m, struct vma *vma, pte_t 
 	f = frame_of(&m->frames, pfn);
 	f->data = old ? frame_of(&m->frames, old)->data : 0; /* the zero page copies as zeros */
 	f->mapcount = 1;
-	vma->anon_vma = true;
+	anon_vma_prepare(m, mm, vma);
 	entry = pfn_pte(L, pfn, vma->vm_page_prot);
 	entry = maybe_mkwrite(m, pte_mkdirty(L, entry), vma);
 	ptep_get_and_clear(L, ptep); /* ptep_clear_flush() */
@@ -175,7 +212,8 @@ static bool wp_can_reuse_anon_folio(struct machine *m, uint64_t pfn)
 }
 
 /* do_wp_page(): a store to a present entry without write permission */
-static enum fault_result do_wp_page(struct machine *m, struct vma *vma, pte_t *ptep, pte_t orig)
+static enum fault_result do_wp_page(struct machine *m, struct mm *mm, struct vma *vma, pte_t *ptep,
+				    pte_t orig)
 {
 	uint64_t pfn = vm_normal_page(m, orig);
 	struct frame *f = pfn ? frame_of(&m->frames, pfn) : NULL;
@@ -191,13 +229,13 @@ static enum fault_result do_wp_page(struct machine *m, struct vma *vma, pte_t *p
 		f->flags |= FRAME_ANON_EXCLUSIVE;
 		return wp_page_reuse(m, vma, ptep, orig);
 	}
-	return wp_page_copy(m, vma, ptep, orig);
+	return wp_page_copy(m, mm, vma, ptep, orig);
 }
 
 /* do_swap_page() for a real swap entry, through the swap cache: a page
  * already read in for another mapping is shared, not read again */
-static enum fault_result do_swap_page(struct machine *m, struct vma *vma, pte_t *ptep, pte_t orig,
-				      bool write)
+static enum fault_result do_swap_page(struct machine *m, struct mm *mm, struct vma *vma, pte_t *ptep,
+				      pte_t orig, bool write)
 {
 	const struct ptesim_layout *L = m->L;
 	swp_entry_t entry = pte_to_swp_entry(L, orig);
@@ -221,7 +259,7 @@ static enum fault_result do_swap_page(struct machine *m, struct vma *vma, pte_t 
 	}
 	f = frame_of(&m->frames, pfn);
 	rmap_add(m, pfn);
-	vma->anon_vma = true;
+	anon_vma_prepare(m, mm, vma); /* a swap entry says it has one already */
 	pte = pfn_pte(L, pfn, vma->vm_page_prot);
 	if (pte_swp_soft_dirty(L, orig))
 		pte = pte_mksoft_dirty(L, pte);
@@ -246,7 +284,7 @@ static enum fault_result do_swap_page(struct machine *m, struct vma *vma, pte_t 
 		swapcache_release(m, pfn);
 	set_pte_at(ptep, pte);
 	if (write)
-		return do_wp_page(m, vma, ptep, pte);
+		return do_wp_page(m, mm, vma, ptep, pte);
 	return FAULT_OK;
 }
 
@@ -263,16 +301,16 @@ enum fault_result handle_mm_fault(struct machine *m, struct mm *mm, struct vma *
 	if (pte_none(L, entry)) {
 		/* do_pte_missing() */
 		if (vma->backing == BACKING_ANON)
-			return do_anonymous_page(m, vma, ptep, write);
+			return do_anonymous_page(m, mm, vma, ptep, write);
 		return do_fault(m, mm, vma, va, ptep, write);
 	}
 	if (!pte_present(L, entry))
-		return do_swap_page(m, vma, ptep, entry, write);
+		return do_swap_page(m, mm, vma, ptep, entry, write);
 	if (pte_protnone(L, entry))
 		return FAULT_SIGSEGV; /* no NUMA hinting: a PROT_NONE VMA is not accessible */
 	if (write) {
 		if (!pte_write(L, entry))
-			return do_wp_page(m, vma, ptep, entry);
+			return do_wp_page(m, mm, vma, ptep, entry);
 		entry = pte_mkdirty(L, entry);
 	}
 	/* an access-flag fault, or DBM off: the kernel does in software what

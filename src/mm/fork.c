@@ -148,6 +148,12 @@ int mm_fork(struct machine *m, int parent, int *child)
 	for (size_t i = 0; i < src->nvmas && !c.err; i++) {
 		c.src_vma = &src->vmas[i];
 		c.dst_vma = &dst->vmas[i];
+		/* anon_vma_fork(): the child's VMA gets an anon_vma of its own,
+		 * chained to the parent's: no longer a singular chain */
+		if (c.src_vma->anon_vma) {
+			c.dst_vma->anon_vma = ++m->anon_vmas;
+			c.dst_vma->anon_vma_forked = true;
+		}
 		/* dup_userfaultfd() without EVENT_FORK: the child is not registered */
 		c.dst_vma->vm_flags &= ~VM_UFFD_WP;
 		c.clear_uffd_wp = (m->L->features & PTESIM_FEAT_UFFD_WP) && !(c.dst_vma->vm_flags & VM_UFFD_WP);

@@ -37,7 +37,11 @@ struct vma {
 	enum backing backing;
 	uint32_t object;  /* page-cache object for shmem and file */
 	uint64_t pgoff;   /* the object's page index at start */
-	bool anon_vma;    /* an anon page was ever mapped here (vma_needs_copy) */
+	/* the anon_vma, 0 for none: set once an anon page is mapped here
+	 * (vma_needs_copy); VMAs share one after a split, a merge or a reuse
+	 * by anon_vma_prepare(), and merge only then when both have one */
+	uint64_t anon_vma;
+	bool anon_vma_forked; /* its anon_vma_chain holds a parent's: made by fork */
 };
 
 /* A page-cache object: shmem or a file, with the data its pages hold
@@ -93,6 +97,7 @@ struct machine {
 	struct object *objects;
 	size_t nobjects;
 	unsigned long vm_softdirty; /* VM_SOFTDIRTY, 0 when the layout has no soft-dirty */
+	uint64_t anon_vmas;         /* anon_vma objects made so far (the last one's id) */
 };
 
 int machine_init(struct machine *m, const struct ptesim_layout *L, bool hafdbs);

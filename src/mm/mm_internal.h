@@ -11,6 +11,8 @@ bool vma_wants_writenotify(const struct machine *m, const struct vma *vma);
 void vma_set_page_prot(const struct machine *m, struct vma *vma);
 int vma_split_range(struct mm *mm, uint64_t start, uint64_t end);
 void vma_merge_modified(const struct machine *m, struct mm *mm, size_t idx);
+/* anon_vma_prepare(): give the VMA an anon_vma, a neighbour's if it may */
+void anon_vma_prepare(struct machine *m, struct mm *mm, struct vma *vma);
 int object_grow(struct machine *m, uint32_t object, uint64_t npages);
 /* free_pgtables(): PTE tables no VMA covers any more */
 void free_unused_tables(struct machine *m, struct mm *mm, uint64_t start, uint64_t end);

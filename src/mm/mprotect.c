@@ -165,9 +165,16 @@ int mm_mprotect(struct machine *m, int pid, uint64_t va, uint64_t len, unsigned 
 		v = find_vma(mm, a);
 		/* mprotect_fixup(): a private mapping made writable is charged
 		 * (VM_ACCOUNT) and stays charged when made read-only again, so it
-		 * no longer merges with pieces that never were writable */
-		if ((prot & VM_WRITE) && !(v->vm_flags & (VM_ACCOUNT | VM_WRITE | VM_SHARED)))
-			v->vm_flags |= VM_ACCOUNT;
+		 * no longer merges with pieces that never were writable; only
+		 * anonymous memory that has no anon_vma yet gives the charge
+		 * back (vma_is_anonymous() && !vma->anon_vma, 6.12 and 6.18) */
+		if (prot & VM_WRITE) {
+			if (!(v->vm_flags & (VM_ACCOUNT | VM_WRITE | VM_SHARED)))
+				v->vm_flags |= VM_ACCOUNT;
+		} else if ((v->vm_flags & VM_ACCOUNT) && v->backing == BACKING_ANON &&
+			   !(v->vm_flags & VM_SHARED) && !v->anon_vma) {
+			v->vm_flags &= ~VM_ACCOUNT;
+		}
 		v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | prot;
 		vma_set_page_prot(m, v);
 		change_protection(m, mm, v);

@@ -93,39 +93,110 @@ static bool vmas_mergeable(const struct machine *m, const struct vma *a, const s
 	       b->pgoff == a->pgoff + ((a->end - a->start) >> PAGE_SHIFT);
 }
 
-/* The anon_vma rule as the live 6.18 kernel was seen to apply it after
- * mprotect: a modified VMA that has an anon_vma does not merge into a
- * neighbour that has none; one without merges into one with, which then
- * covers both. */
-static bool anon_vma_allows(bool modified_has, bool neighbour_has)
+/* is_mergeable_anon_vma() as 6.16 reworked it ("mm/vma: fix incorrectly
+ * disallowed anonymous VMA merges"; 6.18 is the same), src being the VMA
+ * mprotect changed (vmg->middle, vmg->anon_vma) and tgt the neighbour it
+ * would merge with: when only src has an anon_vma it is dup_anon_vma()'d
+ * into tgt, and when only tgt has one src takes it, either way unless the
+ * VMA whose anon_vma would spread came through fork (its chain is not
+ * singular: vma_had_uncowed_parents()); when both have one it must be the
+ * same. 6.12 looked at tgt's chain alone, so a faulted VMA never merged
+ * into one without an anon_vma. */
+static bool is_mergeable_anon_vma(const struct vma *src, const struct vma *tgt)
 {
-	return !modified_has || neighbour_has;
+	if (!tgt->anon_vma && src->anon_vma)
+		return !src->anon_vma_forked;
+	if (tgt->anon_vma && !src->anon_vma)
+		return !tgt->anon_vma_forked;
+	return src->anon_vma == tgt->anon_vma;
 }
 
+/* dup_anon_vma(): the VMA that grows over another takes its anon_vma
+ * (and, by anon_vma_clone(), its chain) when it has none */
+static void dup_anon_vma(struct vma *dst, const struct vma *src)
+{
+	if (src->anon_vma && !dst->anon_vma) {
+		dst->anon_vma = src->anon_vma;
+		dst->anon_vma_forked = src->anon_vma_forked;
+	}
+}
+
+/* vmas[i] grows over vmas[i + 1] */
 static void absorb(const struct machine *m, struct mm *mm, size_t i)
 {
 	struct vma *a = &mm->vmas[i], *b = &mm->vmas[i + 1];
 
 	a->end = b->end;
-	a->anon_vma |= b->anon_vma;
 	a->vm_flags |= b->vm_flags & m->vm_softdirty;
 	vma_remove(mm, i + 1);
 }
 
-/* vma_modify_flags(): the VMA at idx just changed; merge it with the
- * neighbours that match it again */
+/* vma_modify_flags() -> vma_merge_existing_range(): the VMA at idx just
+ * changed (split from the rest first); merge it with the neighbours that
+ * match it again, prev growing over it (and over next), or next growing
+ * back over it. */
 void vma_merge_modified(const struct machine *m, struct mm *mm, size_t idx)
 {
-	bool has = mm->vmas[idx].anon_vma;
+	struct vma *mid = &mm->vmas[idx];
+	struct vma *prev = idx > 0 ? mid - 1 : NULL;
+	struct vma *next = idx + 1 < mm->nvmas ? mid + 1 : NULL;
+	/* can_vma_merge_left() and can_vma_merge_right(): when both would,
+	 * prev and next must not have different anon_vmas either */
+	bool left = prev && vmas_mergeable(m, prev, mid) && is_mergeable_anon_vma(mid, prev);
+	bool right = next && vmas_mergeable(m, mid, next) && is_mergeable_anon_vma(mid, next) &&
+		     (!left || !prev->anon_vma || !next->anon_vma || prev->anon_vma == next->anon_vma);
 
-	if (idx > 0 && vmas_mergeable(m, &mm->vmas[idx - 1], &mm->vmas[idx]) &&
-	    anon_vma_allows(has, mm->vmas[idx - 1].anon_vma)) {
+	if (left && right) {
+		dup_anon_vma(prev, next->anon_vma ? next : mid);
 		absorb(m, mm, idx - 1);
-		idx--;
-	}
-	if (idx + 1 < mm->nvmas && vmas_mergeable(m, &mm->vmas[idx], &mm->vmas[idx + 1]) &&
-	    anon_vma_allows(has, mm->vmas[idx + 1].anon_vma))
+		absorb(m, mm, idx - 1);
+	} else if (left) {
+		dup_anon_vma(prev, mid);
+		absorb(m, mm, idx - 1);
+	} else if (right) {
+		/* next is the one that stays: it takes mid's range */
+		dup_anon_vma(next, mid);
+		mid->anon_vma = next->anon_vma;
+		mid->anon_vma_forked = next->anon_vma_forked;
 		absorb(m, mm, idx);
+	}
+}
+
+/* anon_vma_compatible(): adjacent, the same file at contiguous offsets,
+ * flags equal but for access and soft-dirty */
+static bool anon_vma_compatible(const struct machine *m, const struct vma *a, const struct vma *b)
+{
+	return a->end == b->start &&
+	       ((a->vm_flags ^ b->vm_flags) & ~(VM_READ | VM_WRITE | VM_EXEC | m->vm_softdirty)) == 0 &&
+	       a->backing == b->backing && (a->backing == BACKING_ANON || a->object == b->object) &&
+	       b->pgoff == a->pgoff + ((a->end - a->start) >> PAGE_SHIFT);
+}
+
+/* reusable_anon_vma(): old's anon_vma, if its chain is singular */
+static uint64_t reusable_anon_vma(const struct machine *m, const struct vma *old, const struct vma *a,
+				  const struct vma *b)
+{
+	if (anon_vma_compatible(m, a, b) && old->anon_vma && !old->anon_vma_forked)
+		return old->anon_vma;
+	return 0;
+}
+
+/* __anon_vma_prepare(): find_mergeable_anon_vma() tries next, then prev,
+ * so that pieces faulted one by one between mprotects can merge again
+ * later; else a new anon_vma. Either way the chain is singular. */
+void anon_vma_prepare(struct machine *m, struct mm *mm, struct vma *vma)
+{
+	size_t i = (size_t)(vma - mm->vmas);
+	uint64_t av = 0;
+
+	if (vma->anon_vma)
+		return;
+	if (i + 1 < mm->nvmas)
+		av = reusable_anon_vma(m, &mm->vmas[i + 1], vma, &mm->vmas[i + 1]);
+	if (!av && i > 0)
+		av = reusable_anon_vma(m, &mm->vmas[i - 1], &mm->vmas[i - 1], vma);
+	vma->anon_vma = av ? av : ++m->anon_vmas;
+	vma->anon_vma_forked = false;
 }
 
 static bool range_free(struct mm *mm, uint64_t start, uint64_t end)

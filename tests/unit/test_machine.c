@@ -2,7 +2,8 @@
 /*
  * The machine's own promises: sparse memory, and the MMU's updates of the
  * descriptor (Arm ARM: AF and AP[2] through DBM only for an access that
- * completes; x86: A on every access, D on a store through RW=1).
+ * completes; x86: A on every access, D on a store through RW=1), and the
+ * anon_vma and VM_ACCOUNT rules of VMA merging.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -105,12 +106,94 @@ static void test_x86_ad(void **state)
 	mmu_case("x86_64", true, BIT(5) | BIT(8), false, MMU_TRANSLATION, BIT(5) | BIT(8));
 }
 
+/* A private file mapping of 3 pages, r0[2] made read-only, r0[0] written:
+ * r0[0:2] has an anon_vma, r0[2] none, both charged (VM_ACCOUNT). */
+static void faulted_next_to_unfaulted(struct machine *m, int *pid, uint64_t *va)
+{
+	uint32_t obj;
+	uint64_t v = 1;
+
+	assert_int_equal(machine_init(m, ptesim_layout_find("x86_64"), true), 0);
+	assert_int_equal(mm_new(m, pid), 0);
+	assert_int_equal(object_new(m, BACKING_FILE, 3, &obj), 0);
+	assert_int_equal(mm_mmap(m, *pid, 3, VM_READ | VM_WRITE, false, BACKING_FILE, obj, va), 0);
+	assert_int_equal(mm_mprotect(m, *pid, *va + 2 * PAGE_SIZE, PAGE_SIZE, VM_READ), 0);
+	assert_int_equal(mm_access(m, *pid, *va, true, &v), ACCESS_OK);
+	assert_int_equal(m->procs[*pid].nvmas, 2);
+	assert_true(m->procs[*pid].vmas[0].anon_vma != 0);
+	assert_int_equal(m->procs[*pid].vmas[1].anon_vma, 0);
+}
+
+/* is_mergeable_anon_vma() of 6.16+: the changed VMA's anon_vma spreads to
+ * a neighbour without one (dup_anon_vma()) */
+static void test_merge_spreads_anon_vma(void **state)
+{
+	struct machine m;
+	int pid;
+	uint64_t va, av;
+
+	(void)state;
+	faulted_next_to_unfaulted(&m, &pid, &va);
+	av = m.procs[pid].vmas[0].anon_vma;
+	assert_int_equal(mm_mprotect(&m, pid, va, 2 * PAGE_SIZE, VM_READ), 0);
+	assert_int_equal(m.procs[pid].nvmas, 1);
+	assert_int_equal(m.procs[pid].vmas[0].end - m.procs[pid].vmas[0].start, 3 * PAGE_SIZE);
+	assert_int_equal(m.procs[pid].vmas[0].anon_vma, av);
+	machine_destroy(&m);
+}
+
+/* ...but not one that came through fork, and two of a child's VMAs with
+ * anon_vmas of their own do not merge either */
+static void test_fork_child_anon_vma_stays(void **state)
+{
+	struct machine m;
+	int pid, child;
+	uint64_t va;
+
+	(void)state;
+	faulted_next_to_unfaulted(&m, &pid, &va);
+	assert_int_equal(mm_fork(&m, pid, &child), 0);
+	assert_true(m.procs[child].vmas[0].anon_vma_forked);
+	assert_true(m.procs[child].vmas[0].anon_vma != m.procs[pid].vmas[0].anon_vma);
+	assert_int_equal(mm_mprotect(&m, child, va, 2 * PAGE_SIZE, VM_READ), 0);
+	assert_int_equal(m.procs[child].nvmas, 2);
+	/* the parent's own anon_vma still spreads */
+	assert_int_equal(mm_mprotect(&m, pid, va, 2 * PAGE_SIZE, VM_READ), 0);
+	assert_int_equal(m.procs[pid].nvmas, 1);
+	machine_destroy(&m);
+}
+
+/* mprotect_fixup(): an anonymous VMA without anon_vma made read-only gives
+ * VM_ACCOUNT back; one with an anon_vma keeps it, and stays apart */
+static void test_account_given_back(void **state)
+{
+	struct machine m;
+	int pid;
+	uint64_t va, v = 1;
+
+	(void)state;
+	assert_int_equal(machine_init(&m, ptesim_layout_find("x86_64"), true), 0);
+	assert_int_equal(mm_new(&m, &pid), 0);
+	assert_int_equal(mm_mmap(&m, pid, 3, VM_READ | VM_WRITE, false, BACKING_ANON, 0, &va), 0);
+	assert_true(m.procs[pid].vmas[0].vm_flags & VM_ACCOUNT);
+	assert_int_equal(mm_mprotect(&m, pid, va + 2 * PAGE_SIZE, PAGE_SIZE, VM_READ), 0);
+	assert_false(m.procs[pid].vmas[1].vm_flags & VM_ACCOUNT);
+	assert_int_equal(mm_access(&m, pid, va, true, &v), ACCESS_OK);
+	assert_int_equal(mm_mprotect(&m, pid, va, 2 * PAGE_SIZE, VM_READ), 0);
+	assert_true(m.procs[pid].vmas[0].vm_flags & VM_ACCOUNT);
+	assert_int_equal(m.procs[pid].nvmas, 2);
+	machine_destroy(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_terabyte_three_pages),
 		cmocka_unit_test(test_arm64_hafdbs),
 		cmocka_unit_test(test_x86_ad),
+		cmocka_unit_test(test_merge_spreads_anon_vma),
+		cmocka_unit_test(test_fork_child_anon_vma_stays),
+		cmocka_unit_test(test_account_given_back),
 	};
 
 	return cmocka_run_group_tests_name("machine", tests, NULL, NULL);
