@@ -30,6 +30,7 @@ struct entry_memo_slot {
 
 struct entry_memo {
 	uint64_t pfn_mask; /* the bits pfn_pte() sets */
+	struct entry_memo_slot *last; /* the slot found last: a walk meets runs of one kind */
 	struct entry_memo_slot slot[ENTRY_MEMO_SLOTS];
 };
 
@@ -45,9 +46,16 @@ static inline struct entry_memo_slot *entry_memo_slot(struct entry_memo *e, uint
 /* The slot that holds entry under ctx, or NULL. */
 static inline const struct entry_memo_slot *entry_memo_find(struct entry_memo *e, uint64_t entry, uint64_t ctx)
 {
-	const struct entry_memo_slot *s = entry_memo_slot(e, entry, ctx);
+	uint64_t key = entry & ~e->pfn_mask;
+	struct entry_memo_slot *s = e->last;
 
-	return s->valid && s->key == (entry & ~e->pfn_mask) && s->ctx == ctx ? s : NULL;
+	if (s && s->key == key && s->ctx == ctx)
+		return s;
+	s = entry_memo_slot(e, entry, ctx);
+	if (!s->valid || s->key != key || s->ctx != ctx)
+		return NULL;
+	e->last = s;
+	return s;
 }
 
 /* The entry with every pfn bit flipped: a miss computes its results too. */

@@ -2,12 +2,15 @@
 /* /proc/PID/pagemap: pte_to_pagemap_entry() and pagemap_pte_hole(), fs/proc/task_mmu.c */
 #include "mm/mm_internal.h"
 
-enum { PM_META_SOFT_DIRTY = 1, PM_META_UFFD_WP = 2, PM_META_SPECIAL = 4 };
+/* meta: the entry's pagemap bits 55-63 shifted down by 32, and whether it
+ * is special (the zero page), in bit 0 */
+#define PM_META_SPECIAL 1u
 
 static uint32_t present_meta(const struct ptesim_layout *L, pte_t pte)
 {
-	return (pte_soft_dirty(L, pte) ? PM_META_SOFT_DIRTY : 0) | (pte_uffd_wp(L, pte) ? PM_META_UFFD_WP : 0) |
-	       (pte_special(L, pte) ? PM_META_SPECIAL : 0);
+	uint64_t pm = (pte_soft_dirty(L, pte) ? PM_SOFT_DIRTY : 0) | (pte_uffd_wp(L, pte) ? PM_UFFD_WP : 0);
+
+	return (uint32_t)(pm >> 32) | (pte_special(L, pte) ? PM_META_SPECIAL : 0);
 }
 
 /* What pagemap reads from a present entry, memoized per kind of entry;
@@ -25,16 +28,21 @@ static const struct entry_memo_slot *present_facts(struct machine *m, pte_t pte)
 	return entry_memo_find(e, pte_val(pte), 0);
 }
 
-/* one page of a VMA; ptep NULL when no table holds it */
-static uint64_t pagemap_entry(struct machine *m, const struct vma *vma, const pte_t *ptep)
+/* VM_SOFTDIRTY makes every page of the VMA soft-dirty, holes included */
+static uint64_t vma_pagemap_flags(const struct machine *m, const struct vma *vma)
+{
+	return (vma->vm_flags & m->vm_softdirty) ? PM_SOFT_DIRTY : 0;
+}
+
+/* one page of a VMA (whose own bits are vma_flags); ptep NULL when no
+ * table holds it. Inlined into the range loop: it runs once per page. */
+static inline __attribute__((always_inline)) uint64_t pagemap_entry(struct machine *m, uint64_t vma_flags,
+								    const pte_t *ptep)
 {
 	const struct ptesim_layout *L = m->L;
-	uint64_t flags = 0, pfn;
+	uint64_t flags = vma_flags, pfn;
 	pte_t pte;
 
-	/* VM_SOFTDIRTY makes every page of the VMA soft-dirty, holes included */
-	if (vma->vm_flags & m->vm_softdirty)
-		flags |= PM_SOFT_DIRTY;
 	if (!ptep || !pte_val(*ptep))
 		return flags;
 	pte = *ptep;
@@ -45,8 +53,7 @@ static uint64_t pagemap_entry(struct machine *m, const struct vma *vma, const pt
 		return flags;
 	if (e) {
 		pfn = entry_memo_pfn(&m->memo_pagemap, e, pte_val(pte));
-		flags |= PM_PRESENT | (pfn & PM_PFRAME_MASK);
-		flags |= ((e->meta & PM_META_SOFT_DIRTY) ? PM_SOFT_DIRTY : 0) | ((e->meta & PM_META_UFFD_WP) ? PM_UFFD_WP : 0);
+		flags |= PM_PRESENT | (pfn & PM_PFRAME_MASK) | ((uint64_t)(e->meta & ~PM_META_SPECIAL) << 32);
 		if (!(e->meta & PM_META_SPECIAL)) {
 			const struct frame *f = frame_of(&m->frames, pfn);
 
@@ -93,30 +100,32 @@ uint64_t mm_pagemap(struct machine *m, int pid, uint64_t va)
 	struct mm *mm = &m->procs[pid];
 	struct vma *vma = find_vma(mm, va);
 
-	return vma ? pagemap_entry(m, vma, mm_pte(m, mm, va, false)) : 0;
+	return vma ? pagemap_entry(m, vma_pagemap_flags(m, vma), mm_pte(m, mm, va, false)) : 0;
 }
 
-/* pagemap_read() over n pages: one VMA lookup per VMA, one table walk per table */
+/* pagemap_read() over n pages: VMA after VMA, table after table, the
+ * entries of a table in one loop */
 void mm_pagemap_range(struct machine *m, int pid, uint64_t va, uint64_t n, uint64_t *out)
 {
 	struct mm *mm = &m->procs[pid];
-	struct vma *vma = NULL;
-	pte_t *table = NULL;
-	uint64_t table_va = 1; /* no table yet: never aligned */
+	uint64_t i = 0;
 
-	for (uint64_t i = 0; i < n; i++, va += PAGE_SIZE) {
-		uint64_t tva = va & ~(PTRS_PER_TABLE * PAGE_SIZE - 1);
+	while (i < n) {
+		struct vma *vma = find_vma(mm, va);
+		uint64_t tva = va & ~(PTRS_PER_TABLE * PAGE_SIZE - 1), stop, vma_flags;
+		const pte_t *table;
 
-		if (!vma || va < vma->start || va >= vma->end)
-			vma = find_vma(mm, va);
 		if (!vma) {
-			out[i] = 0;
+			out[i++] = 0;
+			va += PAGE_SIZE;
 			continue;
 		}
-		if (tva != table_va) {
-			table_va = tva;
-			table = mm_pte(m, mm, tva, false);
-		}
-		out[i] = pagemap_entry(m, vma, table ? &table[(va - tva) >> PAGE_SHIFT] : NULL);
+		/* up to the end of the VMA, of the table, of the range */
+		stop = (vma->end < tva + PTRS_PER_TABLE * PAGE_SIZE ? vma->end : tva + PTRS_PER_TABLE * PAGE_SIZE) - va;
+		stop = i + (stop >> PAGE_SHIFT) < n ? i + (stop >> PAGE_SHIFT) : n;
+		table = mm_pte(m, mm, tva, false);
+		vma_flags = vma_pagemap_flags(m, vma);
+		for (unsigned idx = (unsigned)((va - tva) >> PAGE_SHIFT); i < stop; i++, idx++, va += PAGE_SIZE)
+			out[i] = pagemap_entry(m, vma_flags, table ? &table[idx] : NULL);
 	}
 }
