@@ -41,6 +41,10 @@ enum access_result mm_access(struct machine *m, int pid, uint64_t va, bool write
 		if (!vma || !access_allowed(m, vma, write))
 			return ACCESS_SEGV;
 		fr = handle_mm_fault(m, mm, vma, va, write);
+		if (fr == FAULT_USERFAULT) {
+			uffd_block_write(m, pid, va, *value);
+			return ACCESS_BLOCKED;
+		}
 		if (fr == FAULT_SIGSEGV)
 			return ACCESS_SEGV;
 		if (fr == FAULT_SIGBUS || fr == FAULT_OOM)

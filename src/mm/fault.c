@@ -15,7 +15,7 @@ static void set_pte_at(pte_t *ptep, pte_t pte)
 
 /* do_anonymous_page() */
 static enum fault_result do_anonymous_page(struct machine *m, struct mm *mm, struct vma *vma,
-					   pte_t *ptep, bool write)
+					   pte_t *ptep, bool write, bool uffd_wp)
 {
 	const struct ptesim_layout *L = m->L;
 	struct frame *f;
@@ -24,7 +24,10 @@ static enum fault_result do_anonymous_page(struct machine *m, struct mm *mm, str
 
 	if (!write) {
 		/* the shared zero page, read-only and special */
-		set_pte_at(ptep, pte_mkspecial(L, pfn_pte(L, m->frames.zero_pfn, vma->vm_page_prot)));
+		entry = pte_mkspecial(L, pfn_pte(L, m->frames.zero_pfn, vma->vm_page_prot));
+		if (uffd_wp)
+			entry = pte_mkuffd_wp(L, entry); /* the marker's protection stays */
+		set_pte_at(ptep, entry);
 		return FAULT_OK;
 	}
 	pfn = frame_alloc(&m->frames, FRAME_ANON | FRAME_ANON_EXCLUSIVE | FRAME_SWAPBACKED);
@@ -36,6 +39,8 @@ static enum fault_result do_anonymous_page(struct machine *m, struct mm *mm, str
 	entry = pfn_pte(L, pfn, vma->vm_page_prot);
 	if (vma->vm_flags & VM_WRITE)
 		entry = pte_mkwrite(L, pte_mkdirty(L, entry));
+	if (uffd_wp)
+		entry = pte_mkuffd_wp(L, entry);
 	set_pte_at(ptep, entry);
 	return FAULT_OK;
 }
@@ -126,7 +131,7 @@ static void exec_readahead(struct machine *m, const struct vma *vma, uint64_t id
 
 /* do_read_fault(), do_cow_fault(), do_shared_fault() */
 static enum fault_result do_fault(struct machine *m, struct mm *mm, struct vma *vma, uint64_t va,
-				  pte_t *ptep, bool write)
+				  pte_t *ptep, bool write, bool uffd_wp)
 {
 	const struct ptesim_layout *L = m->L;
 	uint64_t idx = vma_index(vma, va), pfn;
@@ -150,6 +155,8 @@ static enum fault_result do_fault(struct machine *m, struct mm *mm, struct vma *
 		frame_of(&m->frames, copy)->mapcount = 1;
 		anon_vma_prepare(m, mm, vma);
 		entry = maybe_mkwrite(m, pte_mkdirty(L, pfn_pte(L, copy, vma->vm_page_prot)), vma);
+		if (uffd_wp)
+			entry = pte_mkuffd_wp(L, entry); /* set_pte_range() */
 		set_pte_at(ptep, entry);
 		return FAULT_OK;
 	}
@@ -159,6 +166,8 @@ static enum fault_result do_fault(struct machine *m, struct mm *mm, struct vma *
 		entry = maybe_mkwrite(m, pte_mkdirty(L, entry), vma);
 		folio_mark_dirty(m, pfn);
 	}
+	if (uffd_wp)
+		entry = pte_mkuffd_wp(L, entry); /* set_pte_range() */
 	rmap_add(m, pfn);
 	set_pte_at(ptep, entry);
 	return FAULT_OK;
@@ -215,8 +224,19 @@ static bool wp_can_reuse_anon_folio(struct machine *m, uint64_t pfn)
 static enum fault_result do_wp_page(struct machine *m, struct mm *mm, struct vma *vma, pte_t *ptep,
 				    pte_t orig)
 {
-	uint64_t pfn = vm_normal_page(m, orig);
-	struct frame *f = pfn ? frame_of(&m->frames, pfn) : NULL;
+	uint64_t pfn;
+	struct frame *f;
+
+	/* userfaultfd_pte_wp(): a synchronous context takes the fault to user
+	 * space; WP_ASYNC drops the bit and goes on to reuse or copy */
+	if (userfaultfd_wp(vma) && pte_uffd_wp(m->L, orig)) {
+		if (!(mm->uffd.features & UFFD_FEATURE_WP_ASYNC))
+			return FAULT_USERFAULT;
+		orig = pte_clear_uffd_wp(m->L, orig);
+		set_pte_at(ptep, orig);
+	}
+	pfn = vm_normal_page(m, orig);
+	f = pfn ? frame_of(&m->frames, pfn) : NULL;
 
 	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE)) {
 		/* wp_page_shared(): ->page_mkwrite, reuse, fault_dirty_shared_page() */
@@ -288,6 +308,24 @@ static enum fault_result do_swap_page(struct machine *m, struct mm *mm, struct v
 	return FAULT_OK;
 }
 
+/* handle_pte_marker(), pte_marker_handle_uffd_wp(): a uffd-wp marker
+ * faults in as a missing page that keeps the protection; left over in a
+ * VMA no longer registered, it is simply cleared */
+static enum fault_result handle_pte_marker(struct machine *m, struct mm *mm, struct vma *vma, uint64_t va,
+					   pte_t *ptep, bool write)
+{
+	if (!pte_marker_uffd_wp(m->L, *ptep))
+		return FAULT_SIGBUS; /* poison and guard markers are not simulated */
+	if (!userfaultfd_wp(vma)) {
+		*ptep = __pte(0); /* pte_marker_clear() */
+		return FAULT_RETRY;
+	}
+	/* do_pte_missing() with the marker as the original entry */
+	if (vma->backing == BACKING_ANON)
+		return do_anonymous_page(m, mm, vma, ptep, write, true);
+	return do_fault(m, mm, vma, va, ptep, write, true);
+}
+
 enum fault_result handle_mm_fault(struct machine *m, struct mm *mm, struct vma *vma, uint64_t va,
 				  bool write)
 {
@@ -301,11 +339,14 @@ enum fault_result handle_mm_fault(struct machine *m, struct mm *mm, struct vma *
 	if (pte_none(L, entry)) {
 		/* do_pte_missing() */
 		if (vma->backing == BACKING_ANON)
-			return do_anonymous_page(m, mm, vma, ptep, write);
-		return do_fault(m, mm, vma, va, ptep, write);
+			return do_anonymous_page(m, mm, vma, ptep, write, false);
+		return do_fault(m, mm, vma, va, ptep, write, false);
 	}
-	if (!pte_present(L, entry))
+	if (!pte_present(L, entry)) {
+		if (is_pte_marker(L, entry))
+			return handle_pte_marker(m, mm, vma, va, ptep, write);
 		return do_swap_page(m, mm, vma, ptep, entry, write);
+	}
 	if (pte_protnone(L, entry))
 		return FAULT_SIGSEGV; /* no NUMA hinting: a PROT_NONE VMA is not accessible */
 	if (write) {

@@ -123,7 +123,9 @@ static void copy_table(void *ctx, uint64_t table_va, pte_t *table)
 			copy_present(c, &table[i], &dst[i], s);
 		else if (is_real_swap_pte(c->m, table[i]))
 			copy_swap(c, &table[i], &dst[i]);
-		/* markers and migration entries are not simulated yet: none can exist */
+		else if (is_pte_marker(L, table[i]) && pte_marker_uffd_wp(L, table[i]) && userfaultfd_wp(c->dst_vma))
+			dst[i] = make_pte_marker(L, PTE_MARKER_UFFD_WP); /* copy_pte_marker() */
+		/* migration entries do not outlive a command: none can exist */
 	}
 }
 
@@ -145,6 +147,12 @@ int mm_fork(struct machine *m, int parent, int *child)
 		memcpy(dst->vmas, src->vmas, src->nvmas * sizeof(*dst->vmas));
 	dst->nvmas = dst->cap = src->nvmas;
 	c.dst = dst;
+	/* UFFD_EVENT_FORK: the child gets a context of its own, with the
+	 * parent's features */
+	if (src->uffd.open && (src->uffd.features & UFFD_FEATURE_EVENT_FORK)) {
+		dst->uffd.open = true;
+		dst->uffd.features = src->uffd.features;
+	}
 	for (size_t i = 0; i < src->nvmas && !c.err; i++) {
 		c.src_vma = &src->vmas[i];
 		c.dst_vma = &dst->vmas[i];
@@ -154,8 +162,14 @@ int mm_fork(struct machine *m, int parent, int *child)
 			c.dst_vma->anon_vma = ++m->anon_vmas;
 			c.dst_vma->anon_vma_forked = true;
 		}
-		/* dup_userfaultfd() without EVENT_FORK: the child is not registered */
-		c.dst_vma->vm_flags &= ~VM_UFFD_WP;
+		/* dup_userfaultfd(): with EVENT_FORK the child's VMA stays
+		 * registered with the child's new context; without it, not
+		 * (userfaultfd_reset_ctx(), writenotify recomputed) */
+		if (!(src->uffd.features & UFFD_FEATURE_EVENT_FORK) && (c.dst_vma->vm_flags & VM_UFFD_WP)) {
+			c.dst_vma->vm_flags &= ~VM_UFFD_WP;
+			if (c.dst_vma->vm_flags & VM_SHARED)
+				vma_set_page_prot(m, c.dst_vma);
+		}
 		c.clear_uffd_wp = (m->L->features & PTESIM_FEAT_UFFD_WP) && !(c.dst_vma->vm_flags & VM_UFFD_WP);
 		/* vma_needs_copy(): only anon memory (or uffd-wp) copies entries;
 		 * the child refaults file and shmem pages */

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mm/mm.h"
+#include "mm/mm_internal.h"
 
 int machine_init(struct machine *m, const struct ptesim_layout *L, bool hafdbs)
 {
@@ -22,8 +22,10 @@ int machine_init(struct machine *m, const struct ptesim_layout *L, bool hafdbs)
 
 void machine_destroy(struct machine *m)
 {
-	for (size_t i = 0; i < m->nprocs; i++)
+	for (size_t i = 0; i < m->nprocs; i++) {
 		free(m->procs[i].vmas);
+		uffd_release(&m->procs[i].uffd);
+	}
 	free(m->procs);
 	for (size_t i = 0; i < m->nobjects; i++) {
 		free(m->objects[i].pfn);

@@ -53,8 +53,34 @@ struct object {
 	size_t npages;
 };
 
+/* UFFD_FEATURE_* of include/uapi/linux/userfaultfd.h that the machine knows */
+#define UFFD_FEATURE_EVENT_FORK (1u << 1)
+#define UFFD_FEATURE_WP_HUGETLBFS_SHMEM (1u << 12)
+#define UFFD_FEATURE_WP_UNPOPULATED (1u << 13)
+#define UFFD_FEATURE_WP_ASYNC (1u << 15)
+
+/* A write waiting on a synchronous uffd-wp fault, as its thread would. */
+struct uffd_blocked {
+	uint64_t va;
+	uint64_t value;
+};
+
+/* A process's userfaultfd (fs/userfaultfd.c): one context, as the scenario
+ * language has it. A VMA with VM_UFFD_WP is registered with it. */
+struct uffd {
+	bool open;
+	unsigned features;   /* what UFFDIO_API asked for; WP_ASYNC brings WP_UNPOPULATED */
+	uint64_t *events;    /* queued UFFD_EVENT_PAGEFAULT (WP) addresses, oldest first */
+	size_t nevents, cap_events;
+	struct uffd_blocked *blocked; /* writes waiting, oldest first */
+	size_t nblocked, cap_blocked;
+	struct uffd_blocked *completed; /* writes woken that completed, for the caller to take */
+	size_t ncompleted, cap_completed;
+};
+
 struct mm {
 	bool alive;
+	struct uffd uffd;
 	uint64_t pgd;
 	struct vma *vmas; /* sorted by start, not overlapping */
 	size_t nvmas, cap;
@@ -68,6 +94,7 @@ enum fault_result {
 	FAULT_SIGSEGV,
 	FAULT_SIGBUS,
 	FAULT_OOM,
+	FAULT_USERFAULT, /* a synchronous uffd-wp fault: handle_userfault() */
 };
 
 /* One swap device, type 0: a slot holds a page's data and the number of
@@ -153,8 +180,25 @@ bool mm_peek(struct machine *m, int pid, uint64_t va, uint64_t *value);
 uint64_t mm_page_frame(struct machine *m, int pid, uint64_t va);
 
 /* A user load or store: the MMU walks, the kernel handles what faults. */
-enum access_result { ACCESS_OK, ACCESS_SEGV, ACCESS_BUS };
+enum access_result {
+	ACCESS_OK,
+	ACCESS_SEGV,
+	ACCESS_BUS,
+	ACCESS_BLOCKED, /* a write waiting on a uffd-wp fault: its event is queued */
+};
 enum access_result mm_access(struct machine *m, int pid, uint64_t va, bool write, uint64_t *value);
+
+/* userfaultfd, one context a process (features: UFFD_FEATURE_*); 0 or a
+ * negative errno as the ioctls give it. A write that blocks stays queued
+ * until an unprotect of its page wakes it; the writes that then complete
+ * are taken with mm_uffd_take_completed(). */
+int mm_uffd_open(struct machine *m, int pid, unsigned features);
+int mm_uffd_register(struct machine *m, int pid, uint64_t va, uint64_t len);
+int mm_uffd_unregister(struct machine *m, int pid, uint64_t va, uint64_t len);
+int mm_uffd_writeprotect(struct machine *m, int pid, uint64_t va, uint64_t len, bool wp);
+/* The queued write-protect event for va's page, taken; false when none. */
+bool mm_uffd_take_event(struct machine *m, int pid, uint64_t va);
+size_t mm_uffd_take_completed(struct machine *m, int pid, struct uffd_blocked *out, size_t max);
 
 /* /proc/PID/pagemap for one page, as CAP_SYS_ADMIN reads it (with the pfn,
  * or the swap type and offset, in bits 0-54). */

@@ -17,6 +17,30 @@ int object_grow(struct machine *m, uint32_t object, uint64_t npages);
 /* free_pgtables(): PTE tables no VMA covers any more */
 void free_unused_tables(struct machine *m, struct mm *mm, uint64_t start, uint64_t end);
 
+/* change_protection() over [start, end) of a VMA, with the VMA's
+ * vm_page_prot and these MM_CP_* flags */
+#define MM_CP_TRY_CHANGE_WRITABLE 1u
+#define MM_CP_UFFD_WP 2u
+#define MM_CP_UFFD_WP_RESOLVE 4u
+void change_protection(struct machine *m, struct mm *mm, struct vma *vma, uint64_t start, uint64_t end,
+		       unsigned cp_flags);
+bool vma_wants_manual_pte_write_upgrade(const struct machine *m, const struct vma *vma);
+
+/* A zapped or unmapped entry of a write-protected file or shmem VMA
+ * leaves a uffd-wp marker at *ptep (zap.c) */
+void install_uffd_wp_if_needed(struct machine *m, const struct vma *vma, pte_t *ptep, pte_t pteval,
+			       bool drop_markers);
+
+/* userfaultfd internals (userfaultfd.c) */
+void uffd_release(struct uffd *u);
+bool uffd_push(void *vec, size_t *n, size_t *cap, struct uffd_blocked item);
+void uffd_block_write(struct machine *m, int pid, uint64_t va, uint64_t value);
+/* userfaultfd_wp(): the VMA is registered for write-protect */
+static inline bool userfaultfd_wp(const struct vma *vma)
+{
+	return vma->vm_flags & VM_UFFD_WP;
+}
+
 /* is_cow_mapping(): private and may be written */
 static inline bool is_cow_mapping(unsigned long flags)
 {

@@ -32,6 +32,8 @@ struct prot_ctx {
 	struct machine *m;
 	struct vma *vma;
 	bool try_writable;
+	unsigned cp_flags; /* MM_CP_UFFD_WP, MM_CP_UFFD_WP_RESOLVE */
+	uint64_t start, end;
 };
 
 /* 4.15 change_pte_range(): "Avoid taking write faults for known dirty
@@ -64,6 +66,10 @@ static uint32_t change_pte_entries(const struct prot_ctx *c, uint64_t v, uint64_
 
 	old = ptep_modify_prot_start(L, &slot);
 	ptent = pte_modify(L, old, c->vma->vm_page_prot);
+	if (c->cp_flags & MM_CP_UFFD_WP)
+		ptent = pte_mkuffd_wp(L, ptent);
+	else if (c->cp_flags & MM_CP_UFFD_WP_RESOLVE)
+		ptent = pte_clear_uffd_wp(L, ptent);
 	meta = (pte_write(L, ptent) ? CP_WRITE : 0) | (pte_dirty(L, ptent) ? CP_DIRTY : 0) |
 	       (pte_special(L, ptent) ? CP_SPECIAL : 0) |
 	       (can_change_pte_writable_entry(c->m, c->vma, ptent) ? CP_ELIGIBLE : 0) |
@@ -74,6 +80,27 @@ static uint32_t change_pte_entries(const struct prot_ctx *c, uint64_t v, uint64_
 	return meta;
 }
 
+/* change_pte_range() for a swap-type entry: only uffd-wp changes; an
+ * unprotect drops a uffd-wp marker, so the next fault is not trapped */
+static void change_swap_entry(const struct prot_ctx *c, pte_t *ptep)
+{
+	const struct ptesim_layout *L = c->m->L;
+	pte_t newpte = *ptep;
+
+	if (!c->cp_flags || !is_swap_pte(L, newpte))
+		return;
+	if (is_pte_marker(L, newpte)) {
+		if ((c->cp_flags & MM_CP_UFFD_WP_RESOLVE) && pte_marker_uffd_wp(L, newpte))
+			*ptep = __pte(0); /* pte_clear() */
+		return;
+	}
+	if (c->cp_flags & MM_CP_UFFD_WP)
+		newpte = pte_swp_mkuffd_wp(L, newpte);
+	else
+		newpte = pte_swp_clear_uffd_wp(L, newpte);
+	*ptep = newpte;
+}
+
 static void change_pte_table(void *ctx, uint64_t table_va, pte_t *table)
 {
 	struct prot_ctx *c = ctx;
@@ -81,10 +108,10 @@ static void change_pte_table(void *ctx, uint64_t table_va, pte_t *table)
 	struct entry_memo *e = &c->m->memo_mprotect;
 	/* everything change_pte_entries() reads besides the entry */
 	uint64_t memo_ctx = pgprot_val(c->vma->vm_page_prot) ^ ((uint64_t)c->vma->vm_flags << 1) ^
-			    ((uint64_t)c->vma->backing << 40) ^ c->try_writable;
+			    ((uint64_t)c->vma->backing << 40) ^ ((uint64_t)c->cp_flags << 44) ^ c->try_writable;
 	unsigned first, last;
 
-	table_span(table_va, c->vma->start, c->vma->end, &first, &last);
+	table_span(table_va, c->start, c->end, &first, &last);
 	for (unsigned i = first; i < last; i++) {
 		uint64_t v = pte_val(table[i]), out[2], pfn;
 		const struct entry_memo_slot *s;
@@ -95,8 +122,10 @@ static void change_pte_table(void *ctx, uint64_t table_va, pte_t *table)
 			continue;
 		/* an entry the memo knows is present */
 		s = entry_memo_find(e, v, memo_ctx);
-		if (!s && !pte_present(L, table[i]))
+		if (!s && !pte_present(L, table[i])) {
+			change_swap_entry(c, &table[i]);
 			continue;
+		}
 		if (s) {
 			out[0] = entry_memo_out(e, s, 0, v);
 			out[1] = entry_memo_out(e, s, 1, v);
@@ -119,14 +148,19 @@ static void change_pte_table(void *ctx, uint64_t table_va, pte_t *table)
 	}
 }
 
-static void change_protection(struct machine *m, struct mm *mm, struct vma *vma)
+/* vma_wants_manual_pte_write_upgrade() */
+bool vma_wants_manual_pte_write_upgrade(const struct machine *m, const struct vma *vma)
 {
-	/* vma_wants_manual_pte_write_upgrade() */
-	struct prot_ctx c = { m, vma,
-			      (vma->vm_flags & VM_SHARED) ? vma_wants_writenotify(m, vma)
-							  : (vma->vm_flags & VM_WRITE) != 0 };
+	return (vma->vm_flags & VM_SHARED) ? vma_wants_writenotify(m, vma) : (vma->vm_flags & VM_WRITE) != 0;
+}
 
-	pgtable_walk_tables(&m->frames, m->L, mm->pgd, vma->start, vma->end, change_pte_table, &c);
+void change_protection(struct machine *m, struct mm *mm, struct vma *vma, uint64_t start, uint64_t end,
+		       unsigned cp_flags)
+{
+	struct prot_ctx c = { m, vma, (cp_flags & MM_CP_TRY_CHANGE_WRITABLE) != 0,
+			      cp_flags & (MM_CP_UFFD_WP | MM_CP_UFFD_WP_RESOLVE), start, end };
+
+	pgtable_walk_tables(&m->frames, m->L, mm->pgd, start, end, change_pte_table, &c);
 }
 
 /* do_mprotect_pkey(): VMA after VMA from start; a hole or a VMA that may
@@ -177,7 +211,8 @@ int mm_mprotect(struct machine *m, int pid, uint64_t va, uint64_t len, unsigned 
 		}
 		v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | prot;
 		vma_set_page_prot(m, v);
-		change_protection(m, mm, v);
+		change_protection(m, mm, v, v->start, v->end,
+				  vma_wants_manual_pte_write_upgrade(m, v) ? MM_CP_TRY_CHANGE_WRITABLE : 0);
 		a = v->end;
 		vma_merge_modified(m, mm, (size_t)(v - mm->vmas));
 	}

@@ -82,6 +82,8 @@ static void unmap_file(struct unmap_ctx *u, pte_t *ptep)
 
 	if (pte_dirty(L, pteval))
 		folio_mark_dirty(u->m, u->pfn);
+	/* pte_install_uffd_wp_if_needed(): the protection stays as a marker */
+	install_uffd_wp_if_needed(u->m, u->vma, ptep, pteval, false);
 	rmap_remove(u->m, u->pfn);
 }
 

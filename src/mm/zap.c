@@ -9,6 +9,24 @@ struct zap_ctx {
 	bool drop_markers;
 };
 
+/* zap_install_uffd_wp_if_needed(), pte_install_uffd_wp_if_needed(): a
+ * file or shmem entry that was write-protected leaves a marker, so the
+ * protection outlives the page's mapping; anonymous memory and zaps that
+ * drop markers (munmap, exit) leave nothing */
+void install_uffd_wp_if_needed(struct machine *m, const struct vma *vma, pte_t *ptep, pte_t pteval,
+			       bool drop_markers)
+{
+	const struct ptesim_layout *L = m->L;
+	bool arm;
+
+	if (vma->backing == BACKING_ANON || drop_markers || !userfaultfd_wp(vma))
+		return;
+	arm = pte_present(L, pteval) ? pte_uffd_wp(L, pteval)
+				      : is_swap_pte(L, pteval) && (pte_swp_uffd_wp(L, pteval) || pte_marker_uffd_wp(L, pteval));
+	if (arm)
+		*ptep = make_pte_marker(L, PTE_MARKER_UFFD_WP);
+}
+
 /* zap_present_ptes(): file and shmem pages keep what the entry knew
  * (folio_mark_dirty, folio_mark_accessed); anon data is simply dropped */
 static void zap_present(struct zap_ctx *z, pte_t *ptep)
@@ -17,6 +35,7 @@ static void zap_present(struct zap_ctx *z, pte_t *ptep)
 	pte_t old = ptep_get_and_clear(L, ptep);
 	uint64_t pfn = vm_normal_page(z->m, old);
 
+	install_uffd_wp_if_needed(z->m, z->vma, ptep, old, z->drop_markers);
 	if (!pfn)
 		return; /* the zero page */
 	if (!(frame_of(&z->m->frames, pfn)->flags & FRAME_ANON)) {
@@ -46,8 +65,14 @@ static void zap_table(void *ctx, uint64_t table_va, pte_t *table)
 			/* zap_nonpresent_ptes(): free_swap_and_cache_nr() */
 			swap_entry_free(z->m, swp_offset(pte_to_swp_entry(L, table[i])));
 			table[i] = __pte(0);
+		} else if (is_pte_marker(L, table[i])) {
+			/* zap_nonpresent_ptes(): anon drops its markers, a file or
+			 * shmem VMA keeps them unless the zap drops them */
+			if (z->vma->backing != BACKING_ANON && !z->drop_markers)
+				continue;
+			table[i] = __pte(0);
 		} else {
-			table[i] = __pte(0); /* markers and migration entries are not simulated yet */
+			table[i] = __pte(0); /* migration entries do not outlive a command */
 		}
 	}
 }
@@ -104,4 +129,5 @@ void mm_exit(struct machine *m, int pid)
 	pgtable_free(&m->frames, m->L, mm->pgd);
 	mm->nvmas = 0;
 	mm->alive = false;
+	uffd_release(&mm->uffd); /* its waiting writes die with it */
 }

@@ -243,20 +243,21 @@ static void do_access(struct runner *rn, uint32_t proc, int pid)
 	if (write)
 		value = ac->has_value ? ac->value : ++rn->fresh;
 	res = mm_access(&rn->m, pid, va, write, &value);
-	got = res == ACCESS_OK ? SCN_OUTCOME_OK : SCN_OUTCOME_SEGV;
+	got = res == ACCESS_OK ? SCN_OUTCOME_OK : res == ACCESS_BLOCKED ? SCN_OUTCOME_BLOCKED : SCN_OUTCOME_SEGV;
 	if (res == ACCESS_BUS) {
 		set_fail(rn, NULL, "the access took SIGBUS");
 		return;
 	}
 	if (got != ac->outcome) {
 		set_fail(rn, NULL, "the %s %s, expected %s", write ? "write" : "read",
-			 got == SCN_OUTCOME_OK ? "completed" : "took SIGSEGV",
+			 got == SCN_OUTCOME_OK ? "completed" : got == SCN_OUTCOME_SEGV ? "took SIGSEGV" : "blocked on a uffd-wp fault",
 			 ac->outcome == SCN_OUTCOME_OK ? "ok" : ac->outcome == SCN_OUTCOME_SEGV ? "segv" : "blocked");
 		return;
 	}
 	if (got != SCN_OUTCOME_OK)
 		return;
 	if (write) {
+		track_uffd_write(rn, proc, pid, rg->region, rg->first);
 		model_write(rn->mo, (int)proc, (int)rg->region, rg->first, value);
 		track_write(rn, proc, rg->region, rg->first);
 		return;
@@ -457,8 +458,12 @@ static void do_command(struct runner *rn)
 	case SCN_OP_EXPECT_SCAN:
 		set_na(rn, "not implemented: scan");
 		break;
+	case SCN_OP_EXPECT_EVENT:
+	case SCN_OP_EXPECT_NO_EVENT:
+		do_expect_event(rn, proc, pid);
+		break;
 	default:
-		set_na(rn, "not implemented: uffd");
+		do_uffd(rn, proc, pid);
 		break;
 	}
 }
@@ -582,7 +587,8 @@ void scn_run(const struct scn_program *p, const ptesim_layout *L, const struct r
 		return;
 	}
 	rn.dumped = calloc(p->nprocesses ? p->nprocesses : 1, sizeof(*rn.dumped));
-	for (size_t i = 0; i < p->ncommands && rn.dumped && !rn.stopped && r->status != RUN_NA; i++) {
+	rn.uffd_async = calloc(p->nprocesses ? p->nprocesses : 1, sizeof(*rn.uffd_async));
+	for (size_t i = 0; i < p->ncommands && rn.dumped && rn.uffd_async && !rn.stopped && r->status != RUN_NA; i++) {
 		struct snapshot before = { 0 }, after = { 0 };
 		bool tracing = opt->trace && snapshot_take(&rn, &before);
 

@@ -43,6 +43,17 @@ int track_fork(struct runner *rn, uint32_t parent, uint32_t child)
 		memcpy(to->track, from->track, n * sizeof(*to->track));
 	}
 	rn->dumped[child] = false;
+	/* without EVENT_FORK the child is not registered: nothing of its
+	 * protection is left to check */
+	if (!(rn->m.procs[rn->pid[child]].uffd.open)) {
+		for (size_t reg = 0; reg < rn->p->nregions; reg++) {
+			struct region_map *to = region_of(rn, child, (uint32_t)reg);
+
+			for (uint64_t i = 0; to->track && i < to->npages; i++)
+				to->track[i] &= (uint8_t)~(TRACK_PROTECTED | TRACK_ASYNC_WRITTEN);
+		}
+	}
+	rn->uffd_async[child] = rn->uffd_async[parent];
 	return 0;
 }
 
@@ -88,6 +99,7 @@ void track_free(struct runner *rn)
 	}
 	free(rn->objects);
 	free(rn->dumped);
+	free(rn->uffd_async);
 }
 
 /* A soft-dirty clear of a process: its pages start again from clean. */
@@ -276,10 +288,13 @@ static void check_page(struct runner *rn, uint32_t proc, int pid, uint32_t reg, 
 	}
 	if (!(pm & (PM_PRESENT | PM_SWAP))) {
 		/* gone from the page tables: what was written is not this
-		 * entry's to report any more */
-		rm->track[i] &= (uint8_t)~TRACK_WRITTEN;
+		 * entry's to report any more, nor its protection (a zapped
+		 * anon page is no longer protected: the uffd-wp documentation
+		 * counts it as written) */
+		rm->track[i] &= (uint8_t)~(TRACK_WRITTEN | TRACK_PROTECTED | TRACK_ASYNC_WRITTEN);
 		return;
 	}
+	check_uffd_page(rn, proc, pid, reg, i, pm);
 	if ((rm->track[i] & TRACK_WRITTEN) && ptesim_layout_has(rn->L, PTESIM_FEAT_SOFT_DIRTY) &&
 	    !(pm & PM_SOFT_DIRTY)) {
 		name_page(rn, pid, va, page, sizeof(page));

@@ -26,6 +26,8 @@ enum track_flag {
 	TRACK_WRITTEN = 1u << 0,    /* written by this process since its last soft-dirty clear */
 	TRACK_LAZYFREE = 1u << 1,   /* MADV_FREE'd, not written since */
 	TRACK_REWRITTEN = 1u << 2,  /* written after MADV_FREE: must not be discarded */
+	TRACK_PROTECTED = 1u << 3,  /* write-protected by this process's uffd wp */
+	TRACK_ASYNC_WRITTEN = 1u << 4, /* written under WP_ASYNC since its protection */
 };
 
 /* a backing object as the model and the machine number it */
@@ -49,6 +51,7 @@ struct runner {
 	const struct scn_command *cmd;
 	bool stopped;             /* a failure the run cannot go on from */
 	bool *dumped;             /* process -> a `criu dump` has run in it */
+	bool *uffd_async;         /* process -> its uffd was opened with WP_ASYNC */
 	struct object_pair *objects;
 	size_t nobjects;
 };
@@ -82,6 +85,12 @@ void do_migrate(struct runner *rn, uint32_t proc, int pid);
 void do_criu_dump(struct runner *rn, uint32_t proc, int pid);
 /* soft-dirty-lost, lazyfree-data-loss, dirty-data-loss */
 void check_tracking(struct runner *rn);
+
+/* userfaultfd (run_uffd.c) */
+void do_uffd(struct runner *rn, uint32_t proc, int pid);
+void do_expect_event(struct runner *rn, uint32_t proc, int pid);
+void track_uffd_write(struct runner *rn, uint32_t proc, int pid, uint32_t region, uint64_t page);
+void check_uffd_page(struct runner *rn, uint32_t proc, int pid, uint32_t region, uint64_t page, uint64_t pm);
 
 /* --trace (run_trace.c) */
 struct snapshot {
