@@ -200,6 +200,37 @@ int mm_uffd_writeprotect(struct machine *m, int pid, uint64_t va, uint64_t len, 
 bool mm_uffd_take_event(struct machine *m, int pid, uint64_t va);
 size_t mm_uffd_take_completed(struct machine *m, int pid, struct uffd_blocked *out, size_t max);
 
+/* PAGEMAP_SCAN (include/uapi/linux/fs.h): categories, flags, arguments */
+#define PAGE_IS_WPALLOWED (1u << 0)
+#define PAGE_IS_WRITTEN (1u << 1)
+#define PAGE_IS_FILE (1u << 2)
+#define PAGE_IS_PRESENT (1u << 3)
+#define PAGE_IS_SWAPPED (1u << 4)
+#define PAGE_IS_PFNZERO (1u << 5)
+#define PAGE_IS_HUGE (1u << 6)
+#define PAGE_IS_SOFT_DIRTY (1u << 7)
+#define PM_SCAN_CATEGORIES 0xffu
+#define PM_SCAN_WP_MATCHING (1u << 0)
+#define PM_SCAN_CHECK_WPASYNC (1u << 1)
+
+struct page_region {
+	uint64_t start, end;
+	uint64_t categories;
+};
+
+struct pm_scan_arg {
+	uint64_t start, end;
+	uint64_t walk_end; /* out: where the walk stopped */
+	unsigned flags;
+	uint64_t max_pages; /* 0: no limit */
+	unsigned category_inverted, category_mask, category_anyof_mask, return_mask;
+	struct page_region *vec;
+	uint64_t vec_len;
+};
+/* The ioctl on the process's pagemap: the number of regions written to
+ * vec, or a negative errno. */
+long mm_pagemap_scan(struct machine *m, int pid, struct pm_scan_arg *arg);
+
 /* /proc/PID/pagemap for one page, as CAP_SYS_ADMIN reads it (with the pfn,
  * or the swap type and offset, in bits 0-54). */
 uint64_t mm_pagemap(struct machine *m, int pid, uint64_t va);

@@ -35,6 +35,8 @@ void install_uffd_wp_if_needed(struct machine *m, const struct vma *vma, pte_t *
 void uffd_release(struct uffd *u);
 bool uffd_push(void *vec, size_t *n, size_t *cap, struct uffd_blocked item);
 void uffd_block_write(struct machine *m, int pid, uint64_t va, uint64_t value);
+/* uffd_wp_range(..., true) over part of a registered VMA */
+void uffd_protect_range(struct machine *m, struct mm *mm, struct vma *vma, uint64_t start, uint64_t end);
 /* userfaultfd_wp(): the VMA is registered for write-protect */
 static inline bool userfaultfd_wp(const struct vma *vma)
 {

@@ -165,6 +165,11 @@ static void wake_range(struct machine *m, int pid, uint64_t start, uint64_t end)
 	free(waiting);
 }
 
+void uffd_protect_range(struct machine *m, struct mm *mm, struct vma *vma, uint64_t start, uint64_t end)
+{
+	uffd_wp_range(m, mm, vma, start, end, true);
+}
+
 /* userfaultfd_writeprotect(), mwriteprotect_range() */
 int mm_uffd_writeprotect(struct machine *m, int pid, uint64_t va, uint64_t len, bool wp)
 {

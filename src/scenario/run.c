@@ -456,7 +456,7 @@ static void do_command(struct runner *rn)
 		break;
 	case SCN_OP_SCAN:
 	case SCN_OP_EXPECT_SCAN:
-		set_na(rn, "not implemented: scan");
+		do_scan(rn, proc, pid, c->op == SCN_OP_EXPECT_SCAN);
 		break;
 	case SCN_OP_EXPECT_EVENT:
 	case SCN_OP_EXPECT_NO_EVENT:

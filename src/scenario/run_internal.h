@@ -92,6 +92,9 @@ void do_expect_event(struct runner *rn, uint32_t proc, int pid);
 void track_uffd_write(struct runner *rn, uint32_t proc, int pid, uint32_t region, uint64_t page);
 void check_uffd_page(struct runner *rn, uint32_t proc, int pid, uint32_t region, uint64_t page, uint64_t pm);
 
+/* PAGEMAP_SCAN (run_scan.c) */
+void do_scan(struct runner *rn, uint32_t proc, int pid, bool expect);
+
 /* --trace (run_trace.c) */
 struct snapshot {
 	uint64_t *v;      /* the entries, region after region */
