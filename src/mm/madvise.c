@@ -63,11 +63,29 @@ static void advise_tables(struct advice *a, pte_table_fn fn)
 	pgtable_walk_tables(&a->m->frames, a->m->L, a->mm->pgd, a->start, a->end, fn, a);
 }
 
+/* 6.14+ reclaim_pt (CONFIG_PT_RECLAIM): a page table whose whole 2 MiB
+ * span the zap covered, and that it left with nothing in it, is freed */
+static void reclaim_empty_tables(struct machine *m, struct mm *mm, uint64_t start, uint64_t end)
+{
+	const uint64_t span = PTRS_PER_TABLE * PAGE_SIZE;
+
+	for (uint64_t t = (start + span - 1) & ~(span - 1); t + span <= end; t += span) {
+		pte_t *table = mm_pte(m, mm, t, false);
+		bool empty = table != NULL;
+
+		for (unsigned i = 0; empty && i < PTRS_PER_TABLE; i++)
+			empty = !pte_val(table[i]);
+		if (empty)
+			pgtable_free_pte_table(&m->frames, m->L, mm->pgd, t);
+	}
+}
+
 /* MADV_DONTNEED: zap_page_range_single() with no details, so file
  * markers survive */
 static int dontneed_vma(struct advice *a)
 {
 	zap_range(a->m, a->mm, a->vma, a->start, a->end, false);
+	reclaim_empty_tables(a->m, a->mm, a->start, a->end);
 	return 0;
 }
 

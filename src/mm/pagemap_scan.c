@@ -174,14 +174,17 @@ static unsigned page_category(const struct scan *s, pte_t pte)
 }
 
 /* pagemap_scan_pte_hole(): a span with no page table has the VMA's
- * categories only; WP_MATCHING protects it with markers */
+ * categories, and counts as written in a VMA registered for uffd-wp
+ * (40de8160, in the live 6.18): nothing there is protected; WP_MATCHING
+ * protects it with markers */
 static int scan_hole(struct scan *s, struct vma *vma, uint64_t addr, uint64_t end)
 {
+	unsigned categories = s->vma_category | (userfaultfd_wp(vma) ? PAGE_IS_WRITTEN : 0);
 	int ret;
 
-	if (!interesting_page(s, s->vma_category))
+	if (!interesting_page(s, categories))
 		return 0;
-	ret = scan_output(s, s->vma_category, addr, &end);
+	ret = scan_output(s, categories, addr, &end);
 	if (addr == end || !(s->arg->flags & PM_SCAN_WP_MATCHING))
 		return ret;
 	uffd_protect_range(s->m, s->mm, vma, addr, end);

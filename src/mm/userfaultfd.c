@@ -54,6 +54,15 @@ static bool vma_can_userfault_wp(const struct uffd *u, const struct vma *vma)
 	return vma->backing == BACKING_ANON || vma->backing == BACKING_SHMEM;
 }
 
+/* vma_modify_flags_uffd(): the pieces whose flags changed merge with
+ * their neighbours where they can */
+static void merge_range(struct machine *m, struct mm *mm, uint64_t start, uint64_t end)
+{
+	for (size_t i = 0; i < mm->nvmas; i++)
+		if (mm->vmas[i].end > start && mm->vmas[i].start < end)
+			vma_merge_modified(m, mm, i);
+}
+
 /* validate_range(): page-aligned, not empty, below TASK_SIZE */
 static int validate_range(uint64_t va, uint64_t len)
 {
@@ -102,13 +111,14 @@ int mm_uffd_register(struct machine *m, int pid, uint64_t va, uint64_t len)
 			return -EPERM;
 	}
 	if (!found)
-		return -ENOMEM;
+		return -EINVAL; /* vma_find(): no VMA in the range (holes inside it are fine) */
 	rc = vma_split_range(mm, va, end);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < mm->nvmas; i++)
 		if (mm->vmas[i].start >= va && mm->vmas[i].end <= end)
 			set_uffd_flags(m, &mm->vmas[i], true);
+	merge_range(m, mm, va, end);
 	return 0;
 }
 
@@ -215,10 +225,17 @@ int mm_uffd_unregister(struct machine *m, int pid, uint64_t va, uint64_t len)
 	rc = validate_range(va, len);
 	if (rc)
 		return rc;
-	for (size_t i = 0; i < mm->nvmas && !found; i++)
-		found = mm->vmas[i].end > va && mm->vmas[i].start < end;
+	for (size_t i = 0; i < mm->nvmas; i++) {
+		struct vma *v = &mm->vmas[i];
+
+		if (v->end <= va || v->start >= end)
+			continue;
+		found = true;
+		if (!vma_can_userfault_wp(&mm->uffd, v))
+			return -EINVAL;
+	}
 	if (!found)
-		return -ENOMEM;
+		return -EINVAL;
 	rc = vma_split_range(mm, va, end);
 	if (rc)
 		return rc;
@@ -230,6 +247,7 @@ int mm_uffd_unregister(struct machine *m, int pid, uint64_t va, uint64_t len)
 		uffd_wp_range(m, mm, v, v->start, v->end, false);
 		set_uffd_flags(m, v, false);
 	}
+	merge_range(m, mm, va, end);
 	return 0;
 }
 
