@@ -90,6 +90,7 @@ void check_tracking(struct runner *rn);
 void do_uffd(struct runner *rn, uint32_t proc, int pid);
 void do_expect_event(struct runner *rn, uint32_t proc, int pid);
 void track_uffd_write(struct runner *rn, uint32_t proc, int pid, uint32_t region, uint64_t page);
+void track_scan_protect(struct runner *rn, uint32_t proc, int pid, uint32_t region, uint64_t first, uint64_t end);
 void check_uffd_page(struct runner *rn, uint32_t proc, int pid, uint32_t region, uint64_t page, uint64_t pm);
 
 /* PAGEMAP_SCAN (run_scan.c) */

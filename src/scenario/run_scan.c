@@ -52,6 +52,8 @@ void do_scan(struct runner *rn, uint32_t proc, int pid, bool expect)
 		free(vec);
 		return;
 	}
+	if (a.flags & PM_SCAN_WP_MATCHING)
+		track_scan_protect(rn, proc, pid, rg->region, rg->first, (a.walk_end - rm->va) / PAGE_SIZE);
 	if (!expect) {
 		for (long i = 0; i < n; i++) {
 			char cats[128];

@@ -149,3 +149,14 @@ void check_uffd_page(struct runner *rn, uint32_t proc, int pid, uint32_t region,
 	name_page(rn, pid, rm->va + page * PAGE_SIZE, name, sizeof(name));
 	set_fail(rn, "uffd-wp-missed", "%s written under WP_ASYNC, still uffd-wp", name);
 }
+
+/* WP_MATCHING protected the matching written pages up to walk_end: which
+ * ones is read back from pagemap, since the masks decide */
+void track_scan_protect(struct runner *rn, uint32_t proc, int pid, uint32_t region, uint64_t first, uint64_t end)
+{
+	struct region_map *rm = region_of(rn, proc, region);
+
+	for (uint64_t i = first; rm->track && i < end && i < rm->npages; i++)
+		if (mm_pagemap(&rn->m, pid, rm->va + i * PAGE_SIZE) & PM_UFFD_WP)
+			rm->track[i] = (uint8_t)((rm->track[i] & ~TRACK_ASYNC_WRITTEN) | TRACK_PROTECTED);
+}
