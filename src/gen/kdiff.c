@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The kernel against the simulator on one program. Both print pagemap
- * lines in the same format and only `pagemap` prints on both sides, one
- * line a page of its range, so the lines of the two streams belong to the
- * commands in order: each pagemap command takes its range's count of lines
- * from each stream, and a difference is reported against that command.
+ * and scan lines in the same format, and only `pagemap` and `scan` print
+ * on both sides, so the lines of the two streams belong to the commands
+ * in order: each pagemap command takes its range's count of lines from
+ * each stream, each scan its `scan` lines up to its `scan walk-end` (none
+ * when the call failed), and a difference is reported against that
+ * command.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -49,6 +51,85 @@ static const char *lines_take(struct lines *l)
 	return s;
 }
 
+/* Whether the next line is a scan's: `scan A[i:j] CATS` or `scan
+ * walk-end A[k]` (a pagemap line of a process named scan has KEY=VALUE). */
+static bool next_is_scan(const struct lines *l)
+{
+	const char *s = l->next, *nl;
+
+	if (!s || strncmp(s, "scan ", 5))
+		return false;
+	nl = strchr(s, '\n');
+	return !memchr(s, '=', nl ? (size_t)(nl - s) : strlen(s));
+}
+
+#define SCAN_LINES_MAX 4096u
+
+/* A scan's lines, to its walk-end line; false when there are more than
+ * SCAN_LINES_MAX. */
+static bool take_scan(struct lines *l, const char **out, size_t *n)
+{
+	*n = 0;
+	while (next_is_scan(l)) {
+		const char *line = lines_take(l);
+
+		if (*n == SCAN_LINES_MAX)
+			return false;
+		out[(*n)++] = line;
+		if (!strncmp(line, "scan walk-end ", 14))
+			break;
+	}
+	return true;
+}
+
+/*
+ * A scan's region lines without the soft-dirty category, which this
+ * kernel never reports, into buf (one line each, NUL-separated, out[]
+ * pointing into it): neighbours that differed only by it become one
+ * region, as the kernel would have returned them.
+ */
+static size_t scan_without_soft_dirty(const char **in, size_t n, char *buf, size_t size, const char **out)
+{
+	size_t m = 0, used = 0;
+	char name[128] = "", cats[256] = "";
+	unsigned long long first = 0, end = 0;
+	bool open = false;
+
+	for (size_t i = 0; i <= n; i++) {
+		char nm[128], cs[256], clean[256] = "";
+		unsigned long long a, b;
+		size_t cl = 0;
+		bool region = i < n && sscanf(in[i], "scan %127[^[][%llu:%llu] %255s", nm, &a, &b, cs) == 4;
+
+		if (region) {
+			for (char *tok = strtok(cs, ","); tok; tok = strtok(NULL, ","))
+				if (strcmp(tok, "soft-dirty") && strcmp(tok, "-"))
+					cl += (size_t)snprintf(clean + cl, sizeof(clean) - cl, "%s%s", cl ? "," : "", tok);
+			if (!cl)
+				snprintf(clean, sizeof(clean), "-");
+			if (open && !strcmp(nm, name) && a == end && !strcmp(clean, cats)) {
+				end = b;
+				continue;
+			}
+		}
+		if (open && m < n && used < size) {
+			out[m++] = buf + used;
+			used += (size_t)snprintf(buf + used, size - used, "scan %s[%llu:%llu] %s", name, first, end, cats) + 1;
+			open = false;
+		}
+		if (region) {
+			snprintf(name, sizeof(name), "%s", nm);
+			snprintf(cats, sizeof(cats), "%s", clean);
+			first = a;
+			end = b;
+			open = true;
+		} else if (i < n && m < n) {
+			out[m++] = in[i];
+		}
+	}
+	return m;
+}
+
 /* The line without " soft-dirty=N" when that key is not compared: this
  * kernel prints 0 for it whatever happened. */
 static void comparable(const char *line, bool soft_dirty, char *buf, size_t size)
@@ -84,15 +165,68 @@ static void report_line(const struct scn_program *p, const struct scn_command *c
 		kernel ? kernel : "(no line)", ptesim_layout_name(opt->layout), sim ? sim : "(no line)");
 }
 
-/* Each pagemap command's lines, side by side. A side that stopped early
- * (a FAIL) has fewer lines: the result comparison reports that, so the
- * missing lines are not reported again. */
-static void compare_observations(const struct scn_program *p, const struct kdiff_options *opt, struct lines *kl,
-				 struct lines *sl, bool both_complete, struct kdiff_result *r)
+/* Room for a scan's lines on both sides. */
+struct scan_scratch {
+	const char *k[SCAN_LINES_MAX], *s[SCAN_LINES_MAX], *k2[SCAN_LINES_MAX], *s2[SCAN_LINES_MAX];
+	char kbuf[SCAN_LINES_MAX * 64], sbuf[SCAN_LINES_MAX * 64];
+};
+
+/* A scan's lines on both sides, side by side. */
+static void compare_scan(const struct scn_program *p, const struct scn_command *c, const struct kdiff_options *opt,
+			 struct lines *kl, struct lines *sl, bool both_complete, struct scan_scratch *x,
+			 struct kdiff_result *r)
 {
+	const char **k = x->k, **s = x->s, **k2 = x->k2, **s2 = x->s2;
+	size_t nk = 0, ns = 0;
+	bool kfit = take_scan(kl, k, &nk), sfit = take_scan(sl, s, &ns);
+	const char **kp = k, **sp = s;
+
+	if (!kfit || !sfit) {
+		r->differences++;
+		report_line(p, c, opt, kfit ? "(too many lines)" : NULL, sfit ? "(too many lines)" : NULL);
+		return;
+	}
+	if (!opt->soft_dirty) {
+		nk = scan_without_soft_dirty(k, nk, x->kbuf, sizeof(x->kbuf), k2);
+		ns = scan_without_soft_dirty(s, ns, x->sbuf, sizeof(x->sbuf), s2);
+		kp = k2;
+		sp = s2;
+	}
+	for (size_t i = 0; i < nk || i < ns; i++) {
+		const char *a = i < nk ? kp[i] : NULL, *b = i < ns ? sp[i] : NULL;
+
+		if (!a || !b) {
+			if (both_complete) {
+				r->differences++;
+				report_line(p, c, opt, a, b);
+			}
+			continue;
+		}
+		r->observations++;
+		if (strcmp(a, b)) {
+			r->differences++;
+			report_line(p, c, opt, a, b);
+		}
+	}
+}
+
+/* Each pagemap and scan command's lines, side by side. A side that
+ * stopped early (a FAIL) has fewer lines: the result comparison reports
+ * that, so the missing lines are not reported again. */
+static int compare_observations(const struct scn_program *p, const struct kdiff_options *opt, struct lines *kl,
+				struct lines *sl, bool both_complete, struct kdiff_result *r)
+{
+	struct scan_scratch *x = NULL;
+
 	for (size_t i = 0; i < p->ncommands; i++) {
 		const struct scn_command *c = &p->commands[i];
 
+		if (c->op == SCN_OP_SCAN) {
+			if (!x && !(x = malloc(sizeof(*x))))
+				return -ENOMEM;
+			compare_scan(p, c, opt, kl, sl, both_complete, x, r);
+			continue;
+		}
 		if (c->op != SCN_OP_PAGEMAP)
 			continue;
 		for (uint64_t n = 0; n < c->range.count; n++) {
@@ -105,7 +239,7 @@ static void compare_observations(const struct scn_program *p, const struct kdiff
 					report_line(p, c, opt, k, s);
 				}
 				if (!k && !s)
-					return;
+					goto out;
 				continue;
 			}
 			r->observations++;
@@ -117,6 +251,9 @@ static void compare_observations(const struct scn_program *p, const struct kdiff
 			}
 		}
 	}
+out:
+	free(x);
+	return 0;
 }
 
 /* Results agree when their status does and, for a FAIL, where and why
@@ -136,6 +273,7 @@ int kdiff_program(const struct scn_program *p, const struct kdiff_options *opt, 
 	struct live_options ko = { .notes = opt->notes, .timeout_s = opt->timeout_s };
 	struct lines kl, sl;
 	unsigned before;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	so.observe = capture_open(&sl);
@@ -174,12 +312,12 @@ int kdiff_program(const struct scn_program *p, const struct kdiff_options *opt, 
 			fprintf(opt->out, "%s: the results differ\n  %s\n  %s\n", opt->name, kline, sline);
 	}
 	before = r->differences;
-	compare_observations(p, opt, &kl, &sl, r->kernel.status == RUN_PASS && r->sim.status == RUN_PASS, r);
+	rc = compare_observations(p, opt, &kl, &sl, r->kernel.status == RUN_PASS && r->sim.status == RUN_PASS, r);
 	if (r->kind == KDIFF_NONE && r->differences > before)
 		r->kind = KDIFF_OBSERVATION;
 	free(kl.buf);
 	free(sl.buf);
-	return 0;
+	return rc;
 }
 
 bool kdiff_without_pte(const struct scn_program *p, struct scn_program *copy, struct scn_command **commands)

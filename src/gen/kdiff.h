@@ -46,7 +46,7 @@ struct kdiff_result {
 	struct run_result kernel, sim;
 };
 
-/* Run p on both sides and compare; 0, or -ENOMEM with nothing compared. */
+/* Run p on both sides and compare; 0, or -ENOMEM when out of memory. */
 int kdiff_program(const struct scn_program *p, const struct kdiff_options *opt, struct kdiff_result *r);
 
 /*

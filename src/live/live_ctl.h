@@ -11,6 +11,11 @@
 #include "live/live.h"
 #include "live/live_internal.h"
 
+/* A write that waits on a uffd-wp fault, by process and writer slot. */
+struct ctl_writer {
+	unsigned line; /* the write's; 0: the slot is free */
+};
+
 struct controller {
 	const struct scn_program *p;
 	const struct live_options *opt;
@@ -29,6 +34,7 @@ struct controller {
 			       * pagemap shows no PFN to this process) */
 	int swap_lock;        /* live_swap_lock(), -1 when the run cannot swap */
 	struct live_swap swap; /* a swap file enabled for the run */
+	struct ctl_writer *writers; /* [process * LIVE_WRITERS + slot] */
 };
 
 /* FAIL at the current command with DETAIL, as the simulator words it; the
@@ -44,6 +50,9 @@ void ctl_na(struct controller *ctl, const char *fmt, ...) __attribute__((format(
  * worker could not do its part. */
 bool ctl_call(struct controller *ctl, uint32_t proc, const struct live_request *rq, int fd,
 	      struct live_reply *rp);
+/* The same, with the descriptor the reply carries in *got (-1: none). */
+bool ctl_call_fd(struct controller *ctl, uint32_t proc, const struct live_request *rq, int fd,
+		 struct live_reply *rp, int *got);
 
 /* Why a wait on a worker failed, for a FAIL detail. */
 void ctl_fail_wait(struct controller *ctl, uint32_t proc, int rc);

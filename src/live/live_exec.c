@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -117,6 +118,40 @@ static const char *outcome_name(enum scn_outcome o)
 	return o == SCN_OUTCOME_OK ? "ok" : o == SCN_OUTCOME_SEGV ? "segv" : "blocked";
 }
 
+static struct ctl_writer *writer_of(struct controller *ctl, uint32_t proc, unsigned slot)
+{
+	return &ctl->writers[(size_t)proc * LIVE_WRITERS + slot];
+}
+
+/* Writers of proc (bits by slot) that completed, when nothing but an
+ * unprotect of their page should have woken them; false after a FAIL. */
+static bool writers_woken(struct controller *ctl, uint32_t proc, const struct live_reply *rp, bool by_unwp)
+{
+	for (unsigned s = 0; s < LIVE_WRITERS; s++) {
+		struct ctl_writer *w = writer_of(ctl, proc, s);
+		uint32_t bit = 1u << s;
+		unsigned line = w->line;
+
+		if (!line)
+			continue;
+		if (rp->woken_done & bit)
+			w->line = 0;
+		if (by_unwp && (rp->woken_signal & bit)) {
+			ctl_fail(ctl, "the write blocked at line %u took SIGSEGV when woken", line);
+			return false;
+		}
+		if (by_unwp && (rp->woken_stuck & bit)) {
+			ctl_fail(ctl, "the write blocked at line %u did not complete when woken", line);
+			return false;
+		}
+		if (!by_unwp && (rp->woken_done & bit)) {
+			ctl_fail(ctl, "the write blocked at line %u completed before its page was unprotected", line);
+			return false;
+		}
+	}
+	return true;
+}
+
 static void do_access(struct controller *ctl, struct live_request *rq)
 {
 	const struct scn_command *c = ctl->cmd;
@@ -133,14 +168,28 @@ static void do_access(struct controller *ctl, struct live_request *rq)
 		rq->value = ac->has_value ? ac->value : ++ctl->fresh;
 	if (!ctl_call(ctl, c->process, rq, -1, &rp))
 		return;
+	if (!writers_woken(ctl, c->process, &rp, false))
+		return;
+	if (write && rp.n == LIVE_WRITE_STUCK) {
+		ctl_fail(ctl, "the write neither completed nor raised a uffd-wp event in %d ms", LIVE_BLOCK_WAIT_MS);
+		return;
+	}
 	if (rp.signal == SIGBUS) {
 		ctl_fail(ctl, "the access took SIGBUS");
 		return;
 	}
-	got = rp.signal ? SCN_OUTCOME_SEGV : SCN_OUTCOME_OK;
+	if (write && rp.n == LIVE_WRITE_BLOCKED) {
+		got = SCN_OUTCOME_BLOCKED;
+		writer_of(ctl, c->process, (unsigned)rp.value)->line = c->line;
+	} else {
+		got = rp.signal ? SCN_OUTCOME_SEGV : SCN_OUTCOME_OK;
+	}
 	if (got != ac->outcome) {
 		ctl_fail(ctl, "the %s %s, expected %s", write ? "write" : "read",
-			 got == SCN_OUTCOME_OK ? "completed" : "took SIGSEGV", outcome_name(ac->outcome));
+			 got == SCN_OUTCOME_OK     ? "completed"
+			 : got == SCN_OUTCOME_SEGV ? "took SIGSEGV"
+						   : "blocked",
+			 outcome_name(ac->outcome));
 		return;
 	}
 	if (!write && got == SCN_OUTCOME_OK && ac->has_value && rp.value != ac->value)
@@ -256,6 +305,216 @@ static void do_reclaim(struct controller *ctl, struct live_request *rq)
 		ctl_fail(ctl, "MADV_PAGEOUT returned %s", errno_text(rp.err, a, sizeof(a)));
 }
 
+/* ---- userfaultfd ------------------------------------------------------ */
+
+static void do_uffd_open(struct controller *ctl, struct live_request *rq)
+{
+	struct live_reply rp;
+
+	rq->op = LIVE_UFFD_OPEN;
+	rq->value = ctl->cmd->uffd_features;
+	if (ctl_call(ctl, ctl->cmd->process, rq, -1, &rp))
+		syscall_as_expected(ctl, "uffd open", rp.err);
+}
+
+/* register, unregister, wp and unwp of the command's pages; an unwp
+ * waits for the writes it wakes to complete */
+static void do_uffd_range(struct controller *ctl, struct live_request *rq)
+{
+	const struct scn_command *c = ctl->cmd;
+	struct live_reply rp;
+
+	rq->addr = page_addr(ctl, c->range.region, c->range.first);
+	rq->len = c->range.count * LIVE_PAGE;
+	switch (c->op) {
+	case SCN_OP_UFFD_REGISTER:
+		rq->op = LIVE_UFFD_REGISTER;
+		rq->value = c->uffd_mode;
+		break;
+	case SCN_OP_UFFD_UNREGISTER:
+		rq->op = LIVE_UFFD_UNREGISTER;
+		break;
+	default:
+		rq->op = LIVE_UFFD_WP;
+		rq->value = c->op == SCN_OP_UFFD_WP;
+		break;
+	}
+	if (ctl_call(ctl, c->process, rq, -1, &rp) && syscall_as_expected(ctl, scn_op_name(c->op), rp.err))
+		writers_woken(ctl, c->process, &rp, c->op == SCN_OP_UFFD_UNWP);
+}
+
+/* A page address of the current process as `A[i]`, by the slot it is in. */
+static void page_name(struct controller *ctl, uint64_t addr, char *buf, size_t size)
+{
+	for (uint32_t r = 0; r < ctl->space.nregions; r++) {
+		uint64_t slot = ctl->space.base + ctl->space.slot[r];
+
+		if (addr >= slot && addr - slot < ctl->space.slot_len[r] && addr >= live_region_addr(&ctl->space, r)) {
+			snprintf(buf, size, "%s %s[%" PRIu64 "]", ctl->p->processes[ctl->cmd->process],
+				 ctl->p->regions[r], (addr - live_region_addr(&ctl->space, r)) / LIVE_PAGE);
+			return;
+		}
+	}
+	snprintf(buf, size, "%s 0x%" PRIx64, ctl->p->processes[ctl->cmd->process], addr);
+}
+
+/* expect event A[i] uffd-wp takes the event; expect no-event wants none */
+static void do_event(struct controller *ctl, struct live_request *rq)
+{
+	const struct scn_command *c = ctl->cmd;
+	struct live_reply rp;
+	char page[200];
+
+	rq->op = LIVE_EVENT;
+	rq->addr = c->op == SCN_OP_EXPECT_EVENT ? page_addr(ctl, c->range.region, c->range.first) : 0;
+	if (!ctl_call(ctl, c->process, rq, -1, &rp) || !writers_woken(ctl, c->process, &rp, false))
+		return;
+	if (c->op == SCN_OP_EXPECT_EVENT) {
+		if (!rp.n) {
+			page_name(ctl, rq->addr, page, sizeof(page));
+			ctl_fail(ctl, "no uffd-wp event is queued for %s", page);
+		}
+		return;
+	}
+	if (rp.n) {
+		page_name(ctl, rp.value, page, sizeof(page));
+		ctl_fail(ctl, "%" PRIu32 " event%s queued, the first a uffd-wp event for %s", rp.n,
+			 rp.n == 1 ? " is" : "s are", page);
+	}
+}
+
+/* ---- PAGEMAP_SCAN ------------------------------------------------------ */
+
+static const char *const category_names[] = { "wpallowed", "written", "file",    "present",
+					      "swapped",   "pfnzero", "huge",    "soft-dirty" };
+
+/* "written,present", or `-` (empty) for none */
+static void categories_text(uint64_t cats, const char *empty, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (unsigned b = 0; b < 8 && used < size; b++)
+		if (cats & (UINT64_C(1) << b))
+			used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? "," : "", category_names[b]);
+	if (!used)
+		snprintf(buf, size, "%s", empty);
+}
+
+/* regions as `expect scan` writes them: A[i:j]{cat,cat} ..., or none */
+static void regions_text(const char *name, uint64_t base, const struct live_region *r, size_t n, char *buf,
+			 size_t size)
+{
+	size_t used = 0;
+
+	snprintf(buf, size, "none");
+	for (size_t i = 0; i < n && used < size; i++) {
+		char cats[128];
+
+		categories_text(r[i].categories, "", cats, sizeof(cats));
+		used += (size_t)snprintf(buf + used, size - used, "%s%s[%" PRIu64 ":%" PRIu64 "]{%s}", i ? " " : "",
+					 name, (r[i].start - base) / LIVE_PAGE, (r[i].end - base) / LIVE_PAGE, cats);
+	}
+}
+
+/* the regions of `expect scan` as written */
+static void expected_text(struct controller *ctl, const struct scn_scan *sc, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	snprintf(buf, size, "none");
+	for (size_t i = 0; i < sc->nexpected && used < size; i++) {
+		const struct scn_range *rg = &sc->expected[i].range;
+		char cats[128];
+
+		categories_text(sc->expected[i].categories, "", cats, sizeof(cats));
+		used += (size_t)snprintf(buf + used, size - used, "%s%s[%" PRIu64 ":%" PRIu64 "]{%s}", i ? " " : "",
+					 ctl->p->regions[rg->region], rg->first, rg->first + rg->count, cats);
+	}
+}
+
+static void scan_expected(struct controller *ctl, const struct scn_scan *sc, struct live_region *want)
+{
+	for (size_t i = 0; i < sc->nexpected; i++) {
+		const struct scn_range *rg = &sc->expected[i].range;
+
+		want[i].start = page_addr(ctl, rg->region, rg->first);
+		want[i].end = want[i].start + rg->count * LIVE_PAGE;
+		want[i].categories = sc->expected[i].categories;
+	}
+}
+
+static void do_scan(struct controller *ctl, struct live_request *rq)
+{
+	const struct scn_command *c = ctl->cmd;
+	const struct scn_scan *sc = &c->scan;
+	const char *name = ctl->p->regions[c->range.region];
+	uint64_t base = live_region_addr(&ctl->space, c->range.region);
+	struct live_region *got = NULL, *want = NULL;
+	struct live_reply rp;
+	uint64_t walk_end;
+	uint32_t n;
+
+	rq->op = LIVE_SCAN;
+	rq->addr = page_addr(ctl, c->range.region, c->range.first);
+	rq->len = c->range.count * LIVE_PAGE;
+	rq->scan.flags = sc->flags;
+	rq->scan.max_pages = sc->max_pages;
+	rq->scan.inverted = sc->inverted;
+	rq->scan.mask = sc->want;
+	rq->scan.anyof = sc->anyof;
+	rq->scan.ret = sc->ret;
+	if (!ctl_call(ctl, c->process, rq, -1, &rp) || !syscall_as_expected(ctl, "scan", rp.err))
+		return;
+	n = rp.n;
+	walk_end = rp.value;
+	if (n > c->range.count) {
+		ctl_fail(ctl, "PAGEMAP_SCAN returned %" PRIu32 " regions for %" PRIu64 " pages", n, c->range.count);
+		return;
+	}
+	got = calloc((size_t)n + 1, sizeof(*got));
+	want = calloc(sc->nexpected + 1, sizeof(*want));
+	if (!got || !want) {
+		ctl_fail(ctl, "out of memory");
+		goto out;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t k = i % (uint32_t)LIVE_REGIONS_PER_REPLY;
+
+		if (i && !k) {
+			struct live_request more = { .op = LIVE_SCAN_MORE, .fd = -1, .value = i };
+
+			if (!ctl_call(ctl, c->process, &more, -1, &rp))
+				goto out;
+		}
+		got[i] = rp.regions[k];
+	}
+	if (c->op == SCN_OP_SCAN) {
+		for (uint32_t i = 0; i < n && ctl->opt->observe; i++) {
+			char cats[128];
+
+			categories_text(got[i].categories, "-", cats, sizeof(cats));
+			fprintf(ctl->opt->observe, "scan %s[%" PRIu64 ":%" PRIu64 "] %s\n", name,
+				(got[i].start - base) / LIVE_PAGE, (got[i].end - base) / LIVE_PAGE, cats);
+		}
+		if (ctl->opt->observe)
+			fprintf(ctl->opt->observe, "scan walk-end %s[%" PRIu64 "]\n", name,
+				(walk_end - base) / LIVE_PAGE);
+		goto out;
+	}
+	scan_expected(ctl, sc, want);
+	if (n != sc->nexpected || (n && memcmp(got, want, n * sizeof(*got)))) {
+		char a[300], b[300];
+
+		regions_text(name, base, got, n, a, sizeof(a));
+		expected_text(ctl, sc, b, sizeof(b));
+		ctl_fail(ctl, "scan returned %s, expected %s", a, b);
+	}
+out:
+	free(got);
+	free(want);
+}
+
 /* The parent forks with the child's end of a new socket pair; the child
  * greets the controller on it once it holds nothing else of its parent's. */
 static void do_fork(struct controller *ctl, struct live_request *rq)
@@ -263,28 +522,46 @@ static void do_fork(struct controller *ctl, struct live_request *rq)
 	uint32_t child = ctl->cmd->named_process;
 	struct live_reply rp;
 	bool answered;
-	int sv[2], rc;
+	uint64_t features;
+	int sv[2], rc, child_uffd;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
 		ctl_fail(ctl, "socketpair failed: %s", strerror(errno));
 		return;
 	}
 	rq->op = LIVE_FORK;
-	answered = ctl_call(ctl, ctl->cmd->process, rq, sv[1], &rp);
+	answered = ctl_call_fd(ctl, ctl->cmd->process, rq, sv[1], &rp, &child_uffd);
 	close(sv[1]);
 	if (!answered || rp.err) {
 		close(sv[0]);
+		if (child_uffd >= 0)
+			close(child_uffd);
 		if (answered)
 			syscall_as_expected(ctl, "fork", rp.err);
 		return;
 	}
+	features = rp.value;
 	rc = live_recv(sv[0], &rp, sizeof(rp), NULL, &ctl->deadline);
 	if (rc || rp.op != LIVE_HELLO) {
 		close(sv[0]);
+		if (child_uffd >= 0)
+			close(child_uffd);
 		ctl_fail_wait(ctl, child, rc ? rc : -EPROTO);
 		return;
 	}
 	ctl->sock[child] = sv[0];
+	for (unsigned s = 0; s < LIVE_WRITERS; s++)
+		writer_of(ctl, child, s)->line = 0;
+	/* UFFD_EVENT_FORK's uffd, which the parent read, goes to the child */
+	if (child_uffd >= 0) {
+		struct live_request adopt = { .op = LIVE_UFFD_ADOPT, .fd = -1, .value = features };
+		bool adopted;
+
+		adopted = ctl_call(ctl, child, &adopt, child_uffd, &rp);
+		close(child_uffd);
+		if (!adopted)
+			return;
+	}
 	syscall_as_expected(ctl, "fork", 0);
 }
 
@@ -302,6 +579,8 @@ static void do_exit(struct controller *ctl, struct live_request *rq)
 		rc = live_wait_closed(ctl->sock[proc], &ctl->deadline);
 	close(ctl->sock[proc]);
 	ctl->sock[proc] = -1;
+	for (unsigned s = 0; s < LIVE_WRITERS; s++)
+		writer_of(ctl, proc, s)->line = 0;
 	if (rc && rc != -EPIPE)
 		ctl_fail_wait(ctl, proc, rc);
 }
@@ -357,6 +636,23 @@ void live_exec(struct controller *ctl)
 	case SCN_OP_PAGEMAP:
 	case SCN_OP_EXPECT_PAGEMAP:
 		do_pagemap(ctl, &rq);
+		break;
+	case SCN_OP_UFFD_OPEN:
+		do_uffd_open(ctl, &rq);
+		break;
+	case SCN_OP_UFFD_REGISTER:
+	case SCN_OP_UFFD_UNREGISTER:
+	case SCN_OP_UFFD_WP:
+	case SCN_OP_UFFD_UNWP:
+		do_uffd_range(ctl, &rq);
+		break;
+	case SCN_OP_EXPECT_EVENT:
+	case SCN_OP_EXPECT_NO_EVENT:
+		do_event(ctl, &rq);
+		break;
+	case SCN_OP_SCAN:
+	case SCN_OP_EXPECT_SCAN:
+		do_scan(ctl, &rq);
 		break;
 	default:
 		/* live_unsupported() turned the run n/a before it started */

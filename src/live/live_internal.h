@@ -39,7 +39,41 @@ enum live_op {
 	LIVE_RECLAIM,  /* MADV_PAGEOUT of [addr, addr + len) unless a page there is
 			* mapped more than once (value: the zero page's PFN, 0 when
 			* unknown); see LIVE_RECLAIM_* */
+	LIVE_UFFD_OPEN,       /* userfaultfd() and UFFDIO_API with features value
+			       * (UFFDIO_API again on the process's uffd when it has one) */
+	LIVE_UFFD_REGISTER,   /* UFFDIO_REGISTER of [addr, addr + len), mode value */
+	LIVE_UFFD_UNREGISTER, /* UFFDIO_UNREGISTER of [addr, addr + len) */
+	LIVE_UFFD_WP,         /* UFFDIO_WRITEPROTECT of [addr, addr + len), MODE_WP
+			       * when value is 1; see struct live_reply for the writes
+			       * an unprotect wakes */
+	LIVE_UFFD_ADOPT,      /* the descriptor sent with it is the process's uffd,
+			       * opened with features value (a fork child's, from
+			       * UFFD_EVENT_FORK) */
+	LIVE_EVENT,           /* take the first queued uffd-wp event for page addr:
+			       * n 1 when there was one; addr 0: n is how many
+			       * events are queued, value the first one's address */
+	LIVE_SCAN,            /* PAGEMAP_SCAN of [addr, addr + len) with scan: n
+			       * regions, value walk_end, the first of the regions */
+	LIVE_SCAN_MORE,       /* the last scan's regions from index value on */
 };
+
+/* A write's reply in a process with a synchronous uffd (n); the write is
+ * made by a thread of its own, which a uffd-wp fault leaves waiting. */
+#define LIVE_WRITE_DONE 0u    /* completed, or took signal */
+#define LIVE_WRITE_BLOCKED 1u /* waiting, with a uffd-wp event for its page
+			       * queued; value: the writer's slot */
+#define LIVE_WRITE_STUCK 2u   /* neither, within LIVE_BLOCK_WAIT_MS */
+
+/* Writes that may wait at once in one process, and how long a worker
+ * waits for a write to complete or to raise its uffd-wp event, or for a
+ * woken one to complete. */
+#define LIVE_WRITERS 8u
+#define LIVE_BLOCK_WAIT_MS 2000
+/* uffd events one process holds until `expect event` takes them */
+#define LIVE_EVENTS_MAX 256u
+/* The largest scan: its vector holds a region per page. */
+#define LIVE_SCAN_MAX 4096u
+#define LIVE_SCAN_MAX_TEXT "4096"
 
 /* A reclaim's reply: n says whether MADV_PAGEOUT ran (err its errno) or
  * which page stopped it (value: its index from addr). */
@@ -58,9 +92,19 @@ struct live_request {
 	uint64_t addr, len;
 	uint64_t hole, hole_len;
 	uint64_t value;
+	struct {                 /* scan: struct pm_scan_arg's choices */
+		uint64_t flags, max_pages;
+		uint64_t inverted, mask, anyof, ret;
+	} scan;
 };
 
 #define LIVE_PAGEMAP_MAX 256u
+
+/* struct page_region of PAGEMAP_SCAN */
+struct live_region {
+	uint64_t start, end, categories;
+};
+#define LIVE_REGIONS_PER_REPLY (LIVE_PAGEMAP_MAX * sizeof(uint64_t) / sizeof(struct live_region))
 
 struct live_reply {
 	uint32_t op;         /* the request's, LIVE_HELLO for a new worker */
@@ -70,7 +114,15 @@ struct live_reply {
 	int32_t signal;      /* read, write: 0, SIGSEGV or SIGBUS */
 	uint64_t value;      /* read; reclaim: the page that stopped it */
 	uint32_t n;          /* pagemap entries; reclaim: LIVE_RECLAIM_* */
-	uint64_t pagemap[LIVE_PAGEMAP_MAX];
+	/* uffd unwp: the writers (bits by slot) whose page it unprotected and
+	 * that then completed, of those the ones that took a signal, the ones
+	 * that waited again (a new event), and the ones that did neither in
+	 * time */
+	uint32_t woken_done, woken_signal, woken_again, woken_stuck;
+	union {
+		uint64_t pagemap[LIVE_PAGEMAP_MAX];
+		struct live_region regions[LIVE_REGIONS_PER_REPLY]; /* scan */
+	};
 };
 
 /* 0 or a negative errno; a peer that is gone gives -EPIPE. */

@@ -50,15 +50,21 @@ void ctl_fail_wait(struct controller *ctl, uint32_t proc, int rc)
 		ctl_fail(ctl, "talking to %s failed: %s", name, strerror(-rc));
 }
 
-bool ctl_call(struct controller *ctl, uint32_t proc, const struct live_request *rq, int fd,
-	      struct live_reply *rp)
+bool ctl_call_fd(struct controller *ctl, uint32_t proc, const struct live_request *rq, int fd,
+		 struct live_reply *rp, int *got)
 {
 	int rc = live_send(ctl->sock[proc], rq, sizeof(*rq), fd);
 
+	*got = -1;
 	if (!rc)
-		rc = live_recv(ctl->sock[proc], rp, sizeof(*rp), NULL, &ctl->deadline);
+		rc = live_recv(ctl->sock[proc], rp, sizeof(*rp), got, &ctl->deadline);
 	if (!rc && rp->op != rq->op)
 		rc = -EPROTO;
+	if (rc || rp->harness_err) {
+		if (*got >= 0)
+			close(*got);
+		*got = -1;
+	}
 	if (rc) {
 		ctl_fail_wait(ctl, proc, rc);
 		return false;
@@ -69,6 +75,17 @@ bool ctl_call(struct controller *ctl, uint32_t proc, const struct live_request *
 		return false;
 	}
 	return true;
+}
+
+bool ctl_call(struct controller *ctl, uint32_t proc, const struct live_request *rq, int fd,
+	      struct live_reply *rp)
+{
+	int got;
+	bool ok = ctl_call_fd(ctl, proc, rq, fd, rp, &got);
+
+	if (got >= 0)
+		close(got);
+	return ok;
 }
 
 static void set_na(struct run_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -175,11 +192,12 @@ static int controller_init(struct controller *ctl, const struct scn_program *p, 
 	ctl->deadline = *deadline;
 	ctl->object_fd = malloc((p->nobjects + 1) * sizeof(*ctl->object_fd));
 	ctl->sock = malloc((p->nprocesses + 1) * sizeof(*ctl->sock));
+	ctl->writers = calloc((p->nprocesses + 1) * LIVE_WRITERS, sizeof(*ctl->writers));
 	for (size_t i = 0; ctl->object_fd && i < p->nobjects; i++)
 		ctl->object_fd[i] = -1;
 	for (size_t i = 0; ctl->sock && i < p->nprocesses; i++)
 		ctl->sock[i] = -1;
-	return ctl->object_fd && ctl->sock ? 0 : -ENOMEM;
+	return ctl->object_fd && ctl->sock && ctl->writers ? 0 : -ENOMEM;
 }
 
 /* Last, once no scenario process holds a page in it. */
@@ -208,6 +226,7 @@ static void controller_destroy(struct controller *ctl)
 	live_space_free(&ctl->space);
 	free(ctl->object_fd);
 	free(ctl->sock);
+	free(ctl->writers);
 }
 
 static bool has_reclaim(const struct scn_program *p)

@@ -7,14 +7,17 @@
  * than one mapping, live_exec.c.)
  */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "live/live_internal.h"
+#include "live/live_uapi.h"
 #include "ptesim/layout.h"
 
 /* CONFIG_MEM_SOFT_DIRTY shows in pagemap: a new VMA is soft-dirty
@@ -98,6 +101,88 @@ bool live_kernel_has_swap(void)
 	return lines > 1;
 }
 
+/* A userfaultfd as the runner opens one: 0 or a negative errno. */
+static int probe_uffd(uint64_t features, uint64_t *offered)
+{
+	struct uffdio_api api = { .api = UFFD_API, .features = features };
+	int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK), rc = 0;
+
+	if (fd < 0 && errno == EPERM)
+		fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, UFFDIO_API, &api))
+		rc = -errno;
+	else if (offered)
+		*offered = api.features;
+	close(fd);
+	return rc;
+}
+
+/* What the userfaultfd of this kernel offers (UFFDIO_API answers with
+ * every feature it has), or why it offers nothing: NULL or the reason. */
+static const char *uffd_offers(uint64_t *offered)
+{
+	int rc = probe_uffd(0, offered);
+
+	if (rc == -ENOSYS)
+		return "the kernel has no userfaultfd";
+	if (rc)
+		return "userfaultfd cannot be opened here";
+	return NULL;
+}
+
+static const struct {
+	uint64_t feature;
+	const char *name;
+} uffd_feature_names[] = {
+	{ UFFD_FEATURE_PAGEFAULT_FLAG_WP, "write-protection (UFFD_FEATURE_PAGEFAULT_FLAG_WP)" },
+	{ UFFD_FEATURE_EVENT_FORK, "UFFD_FEATURE_EVENT_FORK" },
+	{ UFFD_FEATURE_WP_HUGETLBFS_SHMEM, "UFFD_FEATURE_WP_HUGETLBFS_SHMEM" },
+	{ UFFD_FEATURE_WP_UNPOPULATED, "UFFD_FEATURE_WP_UNPOPULATED" },
+	{ UFFD_FEATURE_WP_ASYNC, "UFFD_FEATURE_WP_ASYNC" },
+};
+
+/* NULL when the kernel's userfaultfd has every feature of want, else why not. */
+static const char *uffd_lacks(uint64_t want, char *buf, size_t size)
+{
+	uint64_t offered = 0;
+	const char *why = uffd_offers(&offered);
+
+	if (why)
+		return why;
+	for (size_t i = 0; i < sizeof(uffd_feature_names) / sizeof(uffd_feature_names[0]); i++)
+		if ((want & uffd_feature_names[i].feature) && !(offered & uffd_feature_names[i].feature)) {
+			snprintf(buf, size, "the kernel's userfaultfd has no %s", uffd_feature_names[i].name);
+			return buf;
+		}
+	/* offered to CAP_SYS_PTRACE only */
+	if ((want & UFFD_FEATURE_EVENT_FORK) && probe_uffd(UFFD_FEATURE_EVENT_FORK, NULL) == -EPERM)
+		return "uffd open event-fork needs CAP_SYS_PTRACE";
+	return NULL;
+}
+
+/* PAGEMAP_SCAN answers a scan of a page of this process (Linux 6.7+). */
+static bool kernel_has_pagemap_scan(void)
+{
+	void *page = mmap(NULL, LIVE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct live_pm_scan_arg arg = { .size = sizeof(arg), .return_mask = 0xff };
+	int fd;
+	long rc = -1;
+
+	if (page == MAP_FAILED)
+		return false;
+	arg.start = (uint64_t)(uintptr_t)page;
+	arg.end = arg.start + LIVE_PAGE;
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		rc = ioctl(fd, LIVE_PAGEMAP_SCAN, &arg);
+		close(fd);
+	}
+	munmap(page, LIVE_PAGE);
+	return rc >= 0;
+}
+
 static int machine_arch(void)
 {
 	struct utsname u;
@@ -136,6 +221,8 @@ static const char *header_unsupported(const struct scn_program *p, char *buf, si
 		return "no layout describes this machine's architecture";
 	if ((p->header.requires & SCN_REQ_SOFT_DIRTY) && !live_kernel_has_soft_dirty())
 		return "requires soft-dirty";
+	if ((p->header.requires & SCN_REQ_UFFD_WP) && uffd_lacks(UFFD_FEATURE_PAGEFAULT_FLAG_WP, buf, size))
+		return "requires uffd-wp";
 	/* with none, root enables a swap file for the run (live_run) */
 	if ((p->header.requires & SCN_REQ_SWAP) && !p->header.swap)
 		return "requires swap";
@@ -157,7 +244,16 @@ static const char *header_unsupported(const struct scn_program *p, char *buf, si
 	return NULL;
 }
 
-static const char *command_unsupported(const struct scn_command *c, bool *soft_dirty_known, bool *soft_dirty)
+/* What the run asks of the kernel's userfaultfd and PAGEMAP_SCAN, found
+ * on the way through its commands. */
+struct wants {
+	bool soft_dirty_known, soft_dirty;
+	bool uffd;         /* any uffd command, or a write that may block */
+	uint64_t features; /* of every uffd open */
+	bool scan;
+};
+
+static const char *command_unsupported(const struct scn_command *c, struct wants *w)
 {
 	switch (c->op) {
 	case SCN_OP_PTE:
@@ -166,26 +262,36 @@ static const char *command_unsupported(const struct scn_command *c, bool *soft_d
 	case SCN_OP_MIGRATE:
 		return "migrate: no system call migrates a page in place";
 	case SCN_OP_CRIU_DUMP:
-		if (!*soft_dirty_known) {
-			*soft_dirty = live_kernel_has_soft_dirty();
-			*soft_dirty_known = true;
+		if (!w->soft_dirty_known) {
+			w->soft_dirty = live_kernel_has_soft_dirty();
+			w->soft_dirty_known = true;
 		}
-		return *soft_dirty ? "not implemented: criu" : "criu dump needs soft-dirty";
+		return w->soft_dirty ? "not implemented: criu" : "criu dump needs soft-dirty";
 	case SCN_OP_SCAN:
 	case SCN_OP_EXPECT_SCAN:
-		return "not implemented: scan";
+		w->scan = true;
+		if (c->range.count > LIVE_SCAN_MAX)
+			return "scan of more pages than the runner's vector holds (" LIVE_SCAN_MAX_TEXT ")";
+		return NULL;
 	case SCN_OP_UFFD_OPEN:
+		w->features |= c->uffd_features;
+		w->uffd = true;
+		return NULL;
 	case SCN_OP_UFFD_REGISTER:
+		/* write-protection is the mode the language has */
+		w->features |= UFFD_FEATURE_PAGEFAULT_FLAG_WP;
+		w->uffd = true;
+		return NULL;
 	case SCN_OP_UFFD_UNREGISTER:
 	case SCN_OP_UFFD_WP:
 	case SCN_OP_UFFD_UNWP:
 	case SCN_OP_EXPECT_EVENT:
 	case SCN_OP_EXPECT_NO_EVENT:
-		return "not implemented: uffd";
+		w->uffd = true;
+		return NULL;
 	case SCN_OP_WRITE:
-	case SCN_OP_READ:
-		/* only a userfaultfd write-protect fault blocks */
-		return c->access.outcome == SCN_OUTCOME_BLOCKED ? "not implemented: uffd" : NULL;
+		w->uffd |= c->access.outcome == SCN_OUTCOME_BLOCKED;
+		return NULL;
 	default:
 		return NULL;
 	}
@@ -193,10 +299,15 @@ static const char *command_unsupported(const struct scn_command *c, bool *soft_d
 
 const char *live_unsupported(const struct scn_program *p, char *buf, size_t size)
 {
-	bool sd_known = false, sd = false;
+	struct wants w = { 0 };
 	const char *why = header_unsupported(p, buf, size);
 
 	for (size_t i = 0; !why && i < p->ncommands; i++)
-		why = command_unsupported(&p->commands[i], &sd_known, &sd);
+		why = command_unsupported(&p->commands[i], &w);
+	/* the kernel is asked once, for everything the commands use */
+	if (!why && w.uffd)
+		why = uffd_lacks(w.features, buf, size);
+	if (!why && w.scan && !kernel_has_pagemap_scan())
+		why = "the kernel has no PAGEMAP_SCAN";
 	return why;
 }

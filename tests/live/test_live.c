@@ -190,6 +190,38 @@ static const struct {
 	  "kernel: FAIL at line 2 (madvise S free): madvise returned EINVAL, expected ok" },
 	{ "mmap A 2 rw private anon\nmunmap A[1]\nmadvise A cold\n",
 	  "kernel: FAIL at line 3 (madvise A cold): madvise returned ENOMEM, expected ok" },
+	/* userfaultfd: a sync uffd-wp fault blocks the write, an async one not */
+	{ "mmap A 1 rw private anon\nwrite A[0]\nuffd open\nuffd register A wp\nuffd wp A\nwrite A[0] 2\n",
+	  "kernel: FAIL at line 6 (write A[0] 2): the write blocked, expected ok" },
+	{ "mmap A 1 rw private anon\nwrite A[0]\nuffd open async\nuffd register A wp\nuffd wp A\n"
+	  "write A[0] 2 -> blocked\n",
+	  "kernel: FAIL at line 6 (write A[0] 2 -> blocked): the write completed, expected blocked" },
+	{ "mmap A 1 r private anon\nuffd open unpopulated\nwrite A[0] -> blocked\n",
+	  "kernel: FAIL at line 3 (write A[0] -> blocked): the write took SIGSEGV, expected blocked" },
+	{ "mmap A 1 rw private anon\nuffd open\nuffd open async -> EPERM\n",
+	  "kernel: FAIL at line 3 (uffd open async -> EPERM): uffd open returned EINVAL, expected EPERM" },
+	{ "mmap A 1 rw private anon\nuffd register A wp\n",
+	  "kernel: FAIL at line 2 (uffd register A wp): uffd register returned EBADF, expected ok" },
+	{ "mmap A 2 rw private anon\nuffd open\nuffd register A[0] wp\nuffd wp A\n",
+	  "kernel: FAIL at line 4 (uffd wp A): uffd wp returned ENOENT, expected ok" },
+	{ "mmap A 1 rw private anon\nuffd open unpopulated\nuffd register A wp\nexpect event A[0] uffd-wp\n",
+	  "kernel: FAIL at line 4 (expect event A[0] uffd-wp): no uffd-wp event is queued for p0 A[0]" },
+	{ "mmap A 2 rw private anon\nuffd open unpopulated\nuffd register A wp\nuffd wp A\n"
+	  "write A[1] -> blocked\nexpect no-event\n",
+	  "kernel: FAIL at line 6 (expect no-event): 1 event is queued, the first a uffd-wp event for p0 A[1]" },
+	/* the woken write retries, and the page is read-only by then */
+	{ "mmap A 1 rw private anon\nuffd open unpopulated\nuffd register A wp\nuffd wp A\n"
+	  "write A[0] -> blocked\nmprotect A r\nuffd unwp A\n",
+	  "kernel: FAIL at line 7 (uffd unwp A): the write blocked at line 5 took SIGSEGV when woken" },
+	/* PAGEMAP_SCAN */
+	{ "mmap A 2 rw private anon\nscan A check-wpasync\n",
+	  "kernel: FAIL at line 2 (scan A check-wpasync): scan returned EPERM, expected ok" },
+	{ "mmap A 2 rw private anon\nwrite A[0]\nexpect scan A == A[0:1]{written}\n",
+	  "kernel: FAIL at line 3 (expect scan A == A[0:1]{written}): scan returned A[0:1]{written,present} "
+	  "A[1:2]{written}, expected A[0:1]{written}" },
+	{ "mmap A 2 rw private anon\nwrite A[0]\nexpect scan A want=present == none\n",
+	  "kernel: FAIL at line 3 (expect scan A want=present == none): scan returned A[0:1]{written,present}, "
+	  "expected none" },
 };
 
 START_TEST(failures_have_the_simulator_messages)
@@ -209,8 +241,9 @@ static const struct {
 	{ "mmap A 1 rw private anon\npagemap A\npte A[0]\n", "kernel: n/a (the kernel does not show PTEs)" },
 	{ "mmap A 1 rw private anon\npagemap A\nmigrate A\n",
 	  "kernel: n/a (migrate: no system call migrates a page in place)" },
-	{ "mmap A 1 rw private anon\npagemap A\nuffd open\n", "kernel: n/a (not implemented: uffd)" },
-	{ "mmap A 1 rw private anon\npagemap A\nscan A\n", "kernel: n/a (not implemented: scan)" },
+	/* the scan's vector has room for a region a page */
+	{ "mmap A 4097 rw private anon\npagemap A[0]\nscan A\n",
+	  "kernel: n/a (scan of more pages than the runner's vector holds (4096))" },
 #if defined(__x86_64__)
 	{ "hafdbs off\nmmap A 1 rw private anon\npagemap A\n",
 	  "kernel: n/a (hafdbs off: x86 always updates A and D in hardware)" },
@@ -531,6 +564,353 @@ static void assert_clean(int fds_before)
 	ck_assert_int_eq(subreaper, 0);
 }
 
+/* ---- userfaultfd write-protection and PAGEMAP_SCAN ------------------------ */
+
+/* A run's result and its observations, soft-dirty left out. */
+static char *run_observing(const char *text, char *line, size_t size)
+{
+	struct scn_program *p = parse_text(text);
+	char *out;
+
+	run(p, 0, line, size, &out);
+	drop_soft_dirty(out);
+	scn_program_free(p);
+	return out;
+}
+
+#define PM(page, present, swap, file, excl, wp)                                                    \
+	page " present=" #present " swap=" #swap " file=" #file " exclusive=" #excl " uffd-wp=" #wp "\n"
+
+/*
+ * uffd open: UFFDIO_API with the features asked for; one uffd a process,
+ * so a second open is UFFDIO_API again on it, which the kernel refuses
+ * (EINVAL) once the first succeeded. Without a uffd the other commands
+ * have no descriptor (EBADF). Registering WP is for anon and shmem, and
+ * with WP_ASYNC for any memory, file pages included
+ * (vma_can_userfault()).
+ */
+START_TEST(uffd_open_and_register_results)
+{
+	char line[1024], *out = run_observing("mmap A 1 rw private anon\n"
+					      "mmap F 1 rw private file:f\n"
+					      "mmap G 1 rw shared file:g\n"
+					      "uffd register A wp -> EBADF\n"
+					      "uffd wp A -> EBADF\n"
+					      "uffd unregister A -> EBADF\n"
+					      "expect no-event\n"
+					      "fork c\n"
+					      "uffd open event-fork unpopulated shmem-hugetlbfs\n"
+					      "uffd open -> EINVAL\n"
+					      "uffd open async -> EINVAL\n"
+					      "uffd register A wp\n"
+					      "uffd register F wp -> EINVAL\n"
+					      "uffd register G wp -> EINVAL\n"
+					      "uffd unregister A\n"
+					      "uffd wp A -> ENOENT\n"
+					      "as c\n"
+					      "uffd open async\n"
+					      "uffd register F wp\n"
+					      "uffd register G wp\n"
+					      "uffd wp F\n"
+					      "uffd wp G\n"
+					      "pagemap F\n"
+					      "pagemap G\n",
+					      line, sizeof(line));
+
+	ck_assert_str_eq(line, "kernel: pass");
+	/* async write-protection puts markers on pages not there yet */
+	ck_assert_str_eq(out, PM("c F[0]", 0, 1, 0, 0, 1) PM("c G[0]", 0, 1, 0, 0, 1));
+	free(out);
+}
+END_TEST
+
+/*
+ * WP_ASYNC alone (WP_UNPOPULATED is forced on with it) protects untouched
+ * anon pages with markers; a write to a protected page completes and only
+ * clears its uffd-wp bit.
+ */
+START_TEST(uffd_async_markers_and_writes)
+{
+	char line[1024], *out = run_observing("mmap A 3 rw private anon\n"
+					      "write A[0] 1\n"
+					      "uffd open async\n"
+					      "uffd register A wp\n"
+					      "uffd wp A\n"
+					      "pagemap A\n"
+					      "write A[0] 2\n"
+					      "write A[1] 3\n"
+					      "pagemap A\n"
+					      "read A[0] 2\n"
+					      "expect no-event\n",
+					      line, sizeof(line));
+
+	ck_assert_str_eq(line, "kernel: pass");
+	ck_assert_str_eq(out, PM("p0 A[0]", 1, 0, 0, 1, 1) PM("p0 A[1]", 0, 1, 0, 0, 1) PM("p0 A[2]", 0, 1, 0, 0, 1)
+				      PM("p0 A[0]", 1, 0, 0, 1, 0) PM("p0 A[1]", 1, 0, 0, 1, 0)
+					      PM("p0 A[2]", 0, 1, 0, 0, 1));
+	free(out);
+}
+END_TEST
+
+/*
+ * Synchronous write-protection: a write to a protected page blocks with a
+ * uffd-wp event for its page; a page covered by a marker is made first
+ * (present, exclusive, uffd-wp, reading 0 while the writer waits). unwp
+ * wakes the writer, whose value is there once the command is done.
+ * Without WP_UNPOPULATED an untouched page is not protected at all.
+ */
+START_TEST(uffd_sync_write_blocks_until_unwp)
+{
+	char line[1024], *out = run_observing("mmap A 3 rw private anon\n"
+					      "mmap B 1 rw private anon\n"
+					      "write A[0] 1\n"
+					      "uffd open unpopulated\n"
+					      "uffd register A wp\n"
+					      "uffd register B wp\n"
+					      "uffd wp A\n"
+					      "uffd wp B\n"
+					      "expect no-event\n"
+					      "write A[0] 2 -> blocked\n"
+					      "write A[1] 3 -> blocked\n"
+					      "pagemap A[0:2]\n"
+					      "read A[0] 1\n"
+					      "read A[1] 0\n"
+					      "expect event A[1] uffd-wp\n"
+					      "expect event A[0] uffd-wp\n"
+					      "expect no-event\n"
+					      "uffd unwp A[0]\n"
+					      "read A[0] 2\n"
+					      "read A[1] 0\n"
+					      "uffd unwp A[1:3]\n"
+					      "read A[1] 3\n"
+					      "write A[2] 4\n"
+					      "pagemap A\n"
+					      "write B[0] -> blocked\n"
+					      "uffd unwp B\n"
+					      "expect event B[0] uffd-wp\n"
+					      "read B[0] 0x5eed0001\n",
+					      line, sizeof(line));
+
+	ck_assert_str_eq(line, "kernel: pass");
+	ck_assert_str_eq(out, PM("p0 A[0]", 1, 0, 0, 1, 1) PM("p0 A[1]", 1, 0, 0, 1, 1) PM("p0 A[0]", 1, 0, 0, 1, 0)
+				      PM("p0 A[1]", 1, 0, 0, 1, 0) PM("p0 A[2]", 1, 0, 0, 1, 0));
+	free(out);
+	out = run_observing("mmap A 2 rw private anon\n"
+			    "write A[0] 1\n"
+			    "uffd open\n"
+			    "uffd register A wp\n"
+			    "uffd wp A\n"
+			    "write A[1] 2\n"
+			    "write A[0] 3 -> blocked\n"
+			    "pagemap A\n",
+			    line, sizeof(line));
+	ck_assert_str_eq(line, "kernel: pass");
+	ck_assert_str_eq(out, PM("p0 A[0]", 1, 0, 0, 1, 1) PM("p0 A[1]", 1, 0, 0, 1, 0));
+	free(out);
+}
+END_TEST
+
+/* UFFDIO_UNREGISTER clears the uffd-wp bits but does not wake a blocked
+ * writer; UFFDIO_WRITEPROTECT then finds no registered range (ENOENT). */
+START_TEST(uffd_unregister_does_not_wake)
+{
+	char line[1024], *out = run_observing("mmap A 2 rw private anon\n"
+					      "write A[0] 1\n"
+					      "uffd open unpopulated\n"
+					      "uffd register A wp\n"
+					      "uffd wp A\n"
+					      "write A[1] 2 -> blocked\n"
+					      "uffd unregister A\n"
+					      "pagemap A\n"
+					      "uffd unwp A -> ENOENT\n"
+					      "read A[1] 0\n"
+					      "write A[0] 3\n"
+					      "expect event A[1] uffd-wp\n"
+					      "expect no-event\n",
+					      line, sizeof(line));
+
+	ck_assert_str_eq(line, "kernel: pass");
+	ck_assert_str_eq(out, PM("p0 A[0]", 1, 0, 0, 1, 0) PM("p0 A[1]", 1, 0, 0, 1, 0));
+	free(out);
+}
+END_TEST
+
+/*
+ * fork with EVENT_FORK: the child gets a uffd of its own (UFFD_EVENT_FORK),
+ * its entries and markers are copied, also of a shared mapping, and it
+ * blocks and unprotects on its own; its children get one too. Without
+ * EVENT_FORK the child has no uffd, no protection, and for a shared
+ * mapping no page table at all (the scan reports no category).
+ */
+START_TEST(uffd_fork_with_and_without_event_fork)
+{
+	char line[1024], *out = run_observing("mmap A 2 rw private anon\n"
+					      "mmap S 2 rw shared shmem:s\n"
+					      "write A[0] 1\n"
+					      "write S[0] 1\n"
+					      "uffd open event-fork unpopulated\n"
+					      "uffd register A wp\n"
+					      "uffd register S wp\n"
+					      "uffd wp A\n"
+					      "uffd wp S\n"
+					      "fork c\n"
+					      "as c\n"
+					      "pagemap A\n"
+					      "pagemap S\n"
+					      "uffd open -> EINVAL\n"
+					      "write A[0] 2 -> blocked\n"
+					      "expect event A[0] uffd-wp\n"
+					      "as p0\n"
+					      "expect no-event\n"
+					      "read A[0] 1\n"
+					      "as c\n"
+					      "uffd unwp A[0]\n"
+					      "read A[0] 2\n"
+					      "fork d\n"
+					      "as d\n"
+					      "write S[1] 3 -> blocked\n"
+					      "uffd unwp S\n"
+					      "read S[1] 3\n",
+					      line, sizeof(line));
+
+	ck_assert_str_eq(line, "kernel: pass");
+	ck_assert_str_eq(out, PM("c A[0]", 1, 0, 0, 0, 1) PM("c A[1]", 0, 1, 0, 0, 1) PM("c S[0]", 1, 0, 1, 0, 1)
+				      PM("c S[1]", 0, 1, 0, 0, 1));
+	free(out);
+	out = run_observing("mmap A 2 rw private anon\n"
+			    "mmap S 2 rw shared shmem:s\n"
+			    "write A[0] 1\n"
+			    "write S[0] 1\n"
+			    "uffd open unpopulated\n"
+			    "uffd register A wp\n"
+			    "uffd register S wp\n"
+			    "uffd wp A\n"
+			    "uffd wp S\n"
+			    "fork c\n"
+			    "as c\n"
+			    "pagemap A\n"
+			    "scan S\n"
+			    "uffd wp A -> EBADF\n"
+			    "write A[0] 2\n"
+			    "write S[1] 3\n"
+			    "uffd open\n"
+			    "uffd register A wp\n",
+			    line, sizeof(line));
+	ck_assert_str_eq(line, "kernel: pass");
+	ck_assert_str_eq(out, PM("c A[0]", 1, 0, 0, 0, 0) PM("c A[1]", 0, 0, 0, 0, 0) "scan S[0:2] -\n"
+									    "scan walk-end S[2]\n");
+	free(out);
+}
+END_TEST
+
+/*
+ * PAGEMAP_SCAN: one line per region, always A[i:j]; `-` for a region
+ * whose categories the return mask empties. A none entry inside an
+ * existing page table is `written` (general path too); a range with no
+ * page table reports no category. max-pages stops the walk at the next
+ * matching page past the limit, which is walk-end: a limit reached on the
+ * last matching page does not stop it (walk-end is the end). wp-matching re-protects what it reports and
+ * skips a VMA that is not async; check-wpasync fails with EPERM on
+ * reaching one, per VMA, after protecting what it walked before.
+ */
+START_TEST(scan_regions_and_walk_end)
+{
+	char line[1024], *out = run_observing("mmap A 6 rw private anon\n"
+					      "mmap N 2 rw private anon\n"
+					      "scan N\n"
+					      "write A[0]\n"
+					      "write A[1]\n"
+					      "write A[4]\n"
+					      "scan A\n"
+					      "scan A want=present max-pages=2\n"
+					      "scan A want=present max-pages=3 return=present\n"
+					      "scan A[4] inverted=written anyof=written,swapped\n"
+					      "scan A[4] return=huge\n"
+					      "expect scan A[1:3] return=written == A[1:3]{written}\n"
+					      "expect scan A[2:4] want=present == none\n"
+					      "expect scan A return=file == A[0:6]{}\n"
+					      "scan A wp-matching\n",
+					      line, sizeof(line));
+
+	ck_assert_str_eq(line, "kernel: pass");
+	ck_assert_str_eq(out, "scan N[0:2] -\n"
+			      "scan walk-end N[2]\n"
+			      "scan A[0:2] written,present\n"
+			      "scan A[2:4] written\n"
+			      "scan A[4:5] written,present\n"
+			      "scan A[5:6] written\n"
+			      "scan walk-end A[6]\n"
+			      "scan A[0:2] written,present\n"
+			      "scan walk-end A[4]\n"
+			      "scan A[0:2] present\n"
+			      "scan A[4:5] present\n"
+			      "scan walk-end A[6]\n"
+			      "scan walk-end A[5]\n"
+			      "scan A[4:5] -\n"
+			      "scan walk-end A[5]\n"
+			      "scan walk-end A[6]\n");
+	free(out);
+}
+END_TEST
+
+START_TEST(scan_with_async_write_protection)
+{
+	char line[1024], *out = run_observing("mmap A 4 rw private anon\n"
+					      "write A[0]\n"
+					      "write A[1]\n"
+					      "write A[2]\n"
+					      "write A[3]\n"
+					      "uffd open async\n"
+					      "uffd register A[0:2] wp\n"
+					      "scan A\n"
+					      "expect scan A check-wpasync wp-matching want=written max-pages=1 == "
+					      "A[0:1]{wpallowed,written,present}\n"
+					      "scan A check-wpasync wp-matching want=written -> EPERM\n"
+					      "pagemap A\n"
+					      "write A[0]\n"
+					      "scan A[0:2] wp-matching want=written return=written\n"
+					      "scan A[0:2]\n"
+					      "expect scan A wp-matching == A[0:2]{wpallowed,present}\n",
+					      line, sizeof(line));
+
+	ck_assert_str_eq(line, "kernel: pass");
+	ck_assert_str_eq(out, "scan A[0:2] wpallowed,written,present\n"
+			      "scan A[2:4] written,present\n"
+			      "scan walk-end A[4]\n" PM("p0 A[0]", 1, 0, 0, 1, 1) PM("p0 A[1]", 1, 0, 0, 1, 1)
+				      PM("p0 A[2]", 1, 0, 0, 1, 0) PM("p0 A[3]", 1, 0, 0, 1, 0)
+			      "scan A[0:1] written\n"
+			      "scan walk-end A[2]\n"
+			      "scan A[0:2] wpallowed,present\n"
+			      "scan walk-end A[2]\n");
+	free(out);
+}
+END_TEST
+
+/* A run with blocked writers, an EVENT_FORK child and its uffd leaves
+ * nothing behind either. */
+START_TEST(uffd_run_leaves_nothing)
+{
+	struct scn_program *p = parse_text("mmap A 2 rw private anon\n"
+					   "uffd open event-fork unpopulated\n"
+					   "uffd register A wp\n"
+					   "uffd wp A\n"
+					   "write A[0] -> blocked\n"
+					   "fork c\n"
+					   "as c\n"
+					   "write A[1] -> blocked\n"
+					   "as p0\n"
+					   "write A[1] -> blocked\n"
+					   "expect event A[0] uffd-wp\n");
+	int fds = open_fds();
+	char line[1024];
+
+	run(p, 0, line, sizeof(line), NULL);
+	ck_assert_str_eq(line, "kernel: pass");
+	scn_program_free(p);
+	assert_clean(fds);
+}
+END_TEST
+
 /* ---- the swap file: as root, on a kernel with no swap enabled ----------- */
 
 #define SWAP_NOTE_HEAD "kernel: swap file "
@@ -739,7 +1119,7 @@ int main(void)
 	Suite *s = suite_create("kernel");
 	TCase *files = tcase_create("files"), *output = tcase_create("output"), *cleanup = tcase_create("cleanup"),
 	      *dirty = tcase_create("clear_refs, free, cold"), *swap = tcase_create("swap"),
-	      *swap_file = tcase_create("swap file");
+	      *swap_file = tcase_create("swap file"), *uffd = tcase_create("uffd, scan");
 	bool root = geteuid() == 0, has_swap = live_kernel_has_swap();
 	SRunner *sr;
 	int failed;
@@ -758,6 +1138,14 @@ int main(void)
 	tcase_add_test(dirty, reclaim_of_shared_file_needs_no_swap);
 	tcase_add_test(dirty, criu_dump_is_na);
 	tcase_add_test(dirty, without_root_and_swap_is_na);
+	tcase_add_test(uffd, uffd_open_and_register_results);
+	tcase_add_test(uffd, uffd_async_markers_and_writes);
+	tcase_add_test(uffd, uffd_sync_write_blocks_until_unwp);
+	tcase_add_test(uffd, uffd_unregister_does_not_wake);
+	tcase_add_test(uffd, uffd_fork_with_and_without_event_fork);
+	tcase_add_test(uffd, scan_regions_and_walk_end);
+	tcase_add_test(uffd, scan_with_async_write_protection);
+	tcase_add_test(uffd, uffd_run_leaves_nothing);
 	/* swapping needs a swap device: one enabled, or root to enable one */
 	tcase_add_loop_test(swap, swapping_as_the_kernel_does, 0, N(swapping));
 	tcase_add_test(swap, reclaim_of_a_page_mapped_twice_is_na);
@@ -771,6 +1159,7 @@ int main(void)
 	suite_add_tcase(s, output);
 	suite_add_tcase(s, cleanup);
 	suite_add_tcase(s, dirty);
+	suite_add_tcase(s, uffd);
 	if (root || has_swap)
 		suite_add_tcase(s, swap);
 	else
