@@ -15,34 +15,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/bench.h"
 #include "cli/cli.h"
 #include "mm/mm.h"
 
 #define BENCH_PAGES (UINT64_C(1) << 18) /* 1 GiB of 4 KiB pages */
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-enum op {
-	OP_POPULATE,
-	OP_FORK,
-	OP_MPROTECT_RO,
-	OP_MPROTECT_RW,
-	OP_PAGEMAP,
-	OP_CLEAR_REFS,
-	OP_FREE,
-	OP_RECLAIM,
-	OP_DONTNEED,
-	OP_COUNT
+static const char *const op_names[OP_COUNT] = {
+	"populate", "fork", "mprotect-ro", "mprotect-rw", "pagemap", "uffdio-writeprotect", "pagemap-scan",
+	"clear-refs-soft-dirty", "madv-free", "reclaim-lazyfree", "madv-dontneed",
 };
-static const char *const op_names[OP_COUNT] = { "populate",   "fork",      "mprotect-ro",
-						 "mprotect-rw", "pagemap",   "clear-refs-soft-dirty",
-						 "madv-free",   "reclaim-lazyfree", "madv-dontneed" };
 
 struct result {
 	double sim[OP_COUNT], kernel[OP_COUNT];
@@ -61,6 +43,28 @@ static int populate(struct machine *m, int pid, uint64_t va, uint64_t pages)
 	return 0;
 }
 
+/* UFFDIO_WRITEPROTECT of the whole range (WP_ASYNC), then a PAGEMAP_SCAN
+ * for written pages over it; the registration is undone after */
+static int bench_sim_uffd(struct machine *m, int pid, uint64_t va, uint64_t len, struct result *r)
+{
+	struct page_region region;
+	struct pm_scan_arg scan = { .start = va, .end = va + len, .category_mask = PAGE_IS_WRITTEN,
+				    .return_mask = PAGE_IS_WRITTEN, .vec = &region, .vec_len = 1 };
+	double t;
+
+	if (!(m->L->features & PTESIM_FEAT_UFFD_WP))
+		return 0; /* no uffd-wp in this layout: no figure */
+	if (mm_uffd_open(m, pid, UFFD_FEATURE_WP_ASYNC) || mm_uffd_register(m, pid, va, len))
+		return -ENOMEM;
+	t = bench_now_ns();
+	mm_uffd_writeprotect(m, pid, va, len, true);
+	r->sim[OP_UFFD_WP] = bench_now_ns() - t;
+	t = bench_now_ns();
+	mm_pagemap_scan(m, pid, &scan);
+	r->sim[OP_SCAN] = bench_now_ns() - t;
+	return mm_uffd_unregister(m, pid, va, len) ? -ENOMEM : 0;
+}
+
 static int bench_sim(const ptesim_layout *L, uint64_t pages, struct result *r)
 {
 	struct machine m;
@@ -72,26 +76,26 @@ static int bench_sim(const ptesim_layout *L, uint64_t pages, struct result *r)
 	if (machine_init(&m, L, true) || mm_new(&m, &pid) ||
 	    mm_mmap(&m, pid, pages, VM_READ | VM_WRITE, false, BACKING_ANON, 0, &va))
 		return -ENOMEM;
-	t = now_ns();
+	t = bench_now_ns();
 	if (populate(&m, pid, va, pages))
 		return -EFAULT;
-	r->sim[OP_POPULATE] = now_ns() - t;
+	r->sim[OP_POPULATE] = bench_now_ns() - t;
 	tables = 0;
 	for (size_t i = 0; i < m.frames.n; i++)
 		tables += (m.frames.v[i].flags & FRAME_TABLE) != 0;
 	/* frame records plus the tables' entries, per simulated page */
 	r->sim_bytes_per_page = ((double)m.frames.n * sizeof(struct frame) + (double)tables * 4096) / (double)pages;
-	t = now_ns();
+	t = bench_now_ns();
 	if (mm_fork(&m, pid, &child))
 		return -ENOMEM;
-	r->sim[OP_FORK] = now_ns() - t;
+	r->sim[OP_FORK] = bench_now_ns() - t;
 	mm_exit(&m, child);
-	t = now_ns();
+	t = bench_now_ns();
 	mm_mprotect(&m, pid, va, len, VM_READ);
-	r->sim[OP_MPROTECT_RO] = now_ns() - t;
-	t = now_ns();
+	r->sim[OP_MPROTECT_RO] = bench_now_ns() - t;
+	t = bench_now_ns();
 	mm_mprotect(&m, pid, va, len, VM_READ | VM_WRITE);
-	r->sim[OP_MPROTECT_RW] = now_ns() - t;
+	r->sim[OP_MPROTECT_RW] = bench_now_ns() - t;
 	uint64_t *pm = malloc(pages * sizeof(*pm));
 
 	if (!pm)
@@ -99,96 +103,31 @@ static int bench_sim(const ptesim_layout *L, uint64_t pages, struct result *r)
 	/* the walk is timed, warm on both sides: not the first touch of the
 	 * buffer or of the page records after populate */
 	mm_pagemap_range(&m, pid, va, pages, pm);
-	t = now_ns();
+	t = bench_now_ns();
 	mm_pagemap_range(&m, pid, va, pages, pm);
-	r->sim[OP_PAGEMAP] = now_ns() - t;
+	r->sim[OP_PAGEMAP] = bench_now_ns() - t;
 	for (uint64_t i = 0; i < pages; i++)
 		sink += pm[i] >> 63;
 	free(pm);
-	t = now_ns();
+	if (bench_sim_uffd(&m, pid, va, len, r))
+		return -ENOMEM;
+	t = bench_now_ns();
 	mm_clear_refs(&m, pid, 4);
-	r->sim[OP_CLEAR_REFS] = now_ns() - t;
-	t = now_ns();
+	r->sim[OP_CLEAR_REFS] = bench_now_ns() - t;
+	t = bench_now_ns();
 	mm_madvise_free(&m, pid, va, len);
-	r->sim[OP_FREE] = now_ns() - t;
+	r->sim[OP_FREE] = bench_now_ns() - t;
 	/* clean lazy-free pages: every one is discarded, no swap needed */
-	t = now_ns();
+	t = bench_now_ns();
 	mm_madvise_pageout(&m, pid, va, len);
-	r->sim[OP_RECLAIM] = now_ns() - t;
+	r->sim[OP_RECLAIM] = bench_now_ns() - t;
 	if (populate(&m, pid, va, pages))
 		return -EFAULT;
-	t = now_ns();
+	t = bench_now_ns();
 	mm_madvise_dontneed(&m, pid, va, len);
-	r->sim[OP_DONTNEED] = now_ns() - t;
+	r->sim[OP_DONTNEED] = bench_now_ns() - t;
 	machine_destroy(&m);
 	return sink == pages ? 0 : -EFAULT;
-}
-
-static int bench_kernel(uint64_t pages, struct result *r)
-{
-	size_t len = (size_t)(pages * PAGE_SIZE);
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	uint64_t *buf;
-	double t;
-	pid_t child;
-	int fd, status;
-
-	if (p == MAP_FAILED)
-		return -errno;
-	madvise(p, len, MADV_NOHUGEPAGE); /* 4 KiB pages, as simulated */
-	t = now_ns();
-	for (uint64_t i = 0; i < pages; i++)
-		p[i * PAGE_SIZE] = 1;
-	r->kernel[OP_POPULATE] = now_ns() - t;
-	t = now_ns();
-	child = fork();
-	if (child == 0)
-		_exit(0);
-	r->kernel[OP_FORK] = now_ns() - t;
-	if (child < 0 || waitpid(child, &status, 0) < 0)
-		return -errno;
-	t = now_ns();
-	mprotect(p, len, PROT_READ);
-	r->kernel[OP_MPROTECT_RO] = now_ns() - t;
-	t = now_ns();
-	mprotect(p, len, PROT_READ | PROT_WRITE);
-	r->kernel[OP_MPROTECT_RW] = now_ns() - t;
-	fd = open("/proc/self/pagemap", O_RDONLY);
-	buf = malloc(pages * sizeof(*buf));
-	if (fd >= 0 && buf) {
-		if (pread(fd, buf, pages * sizeof(*buf), (off_t)((uintptr_t)p / PAGE_SIZE * 8)) < 0)
-			memset(buf, 0, pages * sizeof(*buf));
-		t = now_ns();
-		if (pread(fd, buf, pages * sizeof(*buf), (off_t)((uintptr_t)p / PAGE_SIZE * 8)) < 0)
-			t = -1;
-		r->kernel[OP_PAGEMAP] = t < 0 ? 0 : now_ns() - t;
-	}
-	free(buf);
-	if (fd >= 0)
-		close(fd);
-	/* value 4 walks every entry even without soft-dirty (the helpers are
-	 * empty then), so the figure is the walk's */
-	fd = open("/proc/self/clear_refs", O_WRONLY);
-	if (fd >= 0) {
-		t = now_ns();
-		if (write(fd, "4", 1) == 1)
-			r->kernel[OP_CLEAR_REFS] = now_ns() - t;
-		close(fd);
-	}
-	t = now_ns();
-	if (madvise(p, len, MADV_FREE) == 0)
-		r->kernel[OP_FREE] = now_ns() - t;
-	t = now_ns();
-	if (madvise(p, len, MADV_PAGEOUT) == 0)
-		r->kernel[OP_RECLAIM] = now_ns() - t;
-	for (uint64_t i = 0; i < pages; i++)
-		p[i * PAGE_SIZE] = 1;
-	t = now_ns();
-	madvise(p, len, MADV_DONTNEED);
-	r->kernel[OP_DONTNEED] = now_ns() - t;
-	munmap(p, len);
-	r->have_kernel = true;
-	return 0;
 }
 
 int cmd_bench(int argc, char **argv)
@@ -213,7 +152,9 @@ int cmd_bench(int argc, char **argv)
 	rc = bench_sim(L, pages, &r);
 	if (rc)
 		return usage_error("bench: the simulation failed (%s)", strerror(-rc));
-	if (bench_kernel(pages, &r))
+	if (bench_kernel(pages, r.kernel) == 0)
+		r.have_kernel = true;
+	else
 		fprintf(stderr, "ptesim: bench: the live kernel part failed; simulator figures only\n");
 	printf("# layout=%s pages=%" PRIu64 " sim_bytes_per_page=%.1f (frame records and tables)\n",
 	       ptesim_layout_name(L), pages, r.sim_bytes_per_page);
