@@ -5,6 +5,7 @@
 /* ptesim: Linux page-table-entry semantics, bit for bit. */
 #include "ptesim/layout.h"
 #include "ptesim/pte.h"
+#include "ptesim/sim.h"
 
 #define PTESIM_VERSION "0.1.0"
 
