@@ -27,7 +27,9 @@ int mm_uffd_open(struct machine *m, int pid, unsigned features)
 	struct uffd *u = &m->procs[pid].uffd;
 	unsigned offered = UFFD_KNOWN_FEATURES & (layout_has_uffd_wp(m) ? ~0u : ~UFFD_WP_FEATURES);
 
-	if (features & ~offered)
+	/* one context a process: a second open is UFFDIO_API again on it,
+	 * which an initialized context refuses */
+	if (u->open || (features & ~offered))
 		return -EINVAL;
 	if (features & UFFD_FEATURE_WP_ASYNC)
 		features |= UFFD_FEATURE_WP_UNPOPULATED;
