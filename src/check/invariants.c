@@ -84,7 +84,17 @@ static bool untracked_entry(struct machine *m, int pid, struct vma *vma, uint64_
 	const char *why = NULL;
 
 	(void)pid, (void)va, (void)state;
-	if (!pte_present(L, pte) || !mmu_can_write(L, &m->hw, pte))
+	if (!pte_present(L, pte))
+		return false;
+	/* a uffd-wp entry is never writable, whether or not this machine's
+	 * MMU would use DBM: pte_mkuffd_wp() write-protects */
+	if (pte_uffd_wp(L, pte) && pte_write(L, pte)) {
+		v->name = "hw-write-untracked";
+		snprintf(v->reason, sizeof(v->reason), "0x%016llx: a uffd-wp entry with write permission",
+			 (unsigned long long)pte_val(pte));
+		return true;
+	}
+	if (!mmu_can_write(L, &m->hw, pte))
 		return false;
 	pfn = vm_normal_page(m, pte);
 	if (pte_uffd_wp(L, pte))

@@ -403,6 +403,33 @@ static void reclaim_shared_file(void **state)
 	machine_destroy(&m);
 }
 
+/* hw-write-untracked: a uffd-wp entry that keeps write permission (DBM on
+ * arm64) is a violation even where this MMU would not use DBM */
+static void uffd_wp_writable_is_violation(void **state)
+{
+	struct machine m;
+	int pid;
+	uint64_t va, value = 1;
+	pte_t *ptep;
+	struct violation v = { 0 };
+
+	(void)state;
+	assert_int_equal(machine_init(&m, ptesim_layout_find("arm64-v6.10"), false), 0);
+	assert_int_equal(mm_new(&m, &pid), 0);
+	assert_int_equal(mm_mmap(&m, pid, 1, VM_READ | VM_WRITE, false, BACKING_ANON, 0, &va), 0);
+	assert_int_equal(mm_access(&m, pid, va, true, &value), ACCESS_OK);
+	assert_true(check_hw_write_untracked(&m, namer, NULL, &v));
+	ptep = mm_pte(&m, &m.procs[pid], va, false);
+	/* pte_mkuffd_wp() write-protects: the proper entry passes */
+	*ptep = pte_mkuffd_wp(m.L, *ptep);
+	assert_true(check_hw_write_untracked(&m, namer, NULL, &v));
+	/* the bit set by hand on a writable entry does not */
+	*ptep = pte_mkwrite(m.L, *ptep);
+	assert_false(check_hw_write_untracked(&m, namer, NULL, &v));
+	assert_string_equal(v.name, "hw-write-untracked");
+	machine_destroy(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +449,7 @@ int main(void)
 		cmocka_unit_test(migrate_pinned_stays),
 		cmocka_unit_test(migrate_4_15_makes_old),
 		cmocka_unit_test(reclaim_shared_file),
+		cmocka_unit_test(uffd_wp_writable_is_violation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
