@@ -930,6 +930,29 @@ START_TEST(generated_uffd_and_scan_pass)
 }
 END_TEST
 
+/* Without privileges a uffd handles user-mode faults only (which is all a
+ * scenario makes), and EVENT_FORK, for CAP_SYS_PTRACE, is n/a. */
+START_TEST(uffd_without_root)
+{
+	struct scn_program *p = parse_text("mmap A 1 rw private anon\nwrite A[0] 1\nuffd open\nuffd register A wp\n"
+					   "uffd wp A\nwrite A[0] 2 -> blocked\nexpect event A[0] uffd-wp\n"
+					   "uffd unwp A\nread A[0] 2\n"),
+			   *q = parse_text("mmap A 1 rw private anon\nuffd open event-fork\n");
+	char line[1024];
+
+	if (geteuid() == 0) {
+		ck_assert_int_eq(setgid(65534), 0);
+		ck_assert_int_eq(setuid(65534), 0);
+	}
+	run(p, 0, line, sizeof(line), NULL);
+	ck_assert_str_eq(line, "kernel: pass");
+	run(q, 0, line, sizeof(line), NULL);
+	ck_assert_str_eq(line, "kernel: n/a (uffd open event-fork needs CAP_SYS_PTRACE)");
+	scn_program_free(p);
+	scn_program_free(q);
+}
+END_TEST
+
 /* A run with blocked writers, an EVENT_FORK child and its uffd leaves
  * nothing behind either. */
 START_TEST(uffd_run_leaves_nothing)
@@ -1191,6 +1214,7 @@ int main(void)
 	tcase_add_test(uffd, scan_with_async_write_protection);
 	tcase_add_test(uffd, uffd_run_leaves_nothing);
 	tcase_add_test(uffd, generated_uffd_and_scan_pass);
+	tcase_add_test(uffd, uffd_without_root);
 	/* swapping needs a swap device: one enabled, or root to enable one */
 	tcase_add_loop_test(swap, swapping_as_the_kernel_does, 0, N(swapping));
 	tcase_add_test(swap, reclaim_of_a_page_mapped_twice_is_na);
