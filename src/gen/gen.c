@@ -8,6 +8,15 @@
  * madvise free outside private anonymous memory. Names are never
  * reused: region rN, process pN, objects s0 s1 (shmem) and f0 f1 (file),
  * so that two mappings of one object share its pages.
+ *
+ * userfaultfd: a process opens its uffd synchronous (always with
+ * WP_UNPOPULATED, so that a page is protected whether it is there or
+ * not) or asynchronous. Each page knows whether it is registered and
+ * whether it is write-protected; after a call that may drop the
+ * protection (madvise, reclaim) that is unknown until the next wp or
+ * unwp, and no write to such a page is drawn in a synchronous process.
+ * A write that blocks is followed at once by its event and the unwp that
+ * completes it, so that no write waits across other commands.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -27,20 +36,29 @@
 #define P_READ 1u
 #define P_WRITE 2u
 
+enum wp_state { WP_NO, WP_YES, WP_UNKNOWN };
+
 struct page {
 	bool mapped;
 	unsigned prot;
+	bool uffd;          /* registered with the process's uffd (mode wp) */
+	enum wp_state wp;   /* uffd write-protected */
 };
 
 struct region {
 	bool defined;
 	bool private_anon; /* what MADV_FREE works on (vma_is_anonymous()) */
+	bool file;         /* file:OBJ, which only an async uffd registers */
 	unsigned npages;
 	struct page pg[MAX_PAGES];
 };
 
+enum uffd_mode { UFFD_NONE, UFFD_SYNC, UFFD_ASYNC };
+
 struct proc {
 	bool alive;
+	enum uffd_mode uffd;
+	bool event_fork;
 	struct region reg[MAX_REGIONS];
 };
 
@@ -62,12 +80,12 @@ static const struct {
 	{ "fork", GEN_FORK },         { "mprotect", GEN_MPROTECT }, { "dontneed", GEN_DONTNEED },
 	{ "munmap", GEN_MUNMAP },     { "exec", GEN_EXEC },         { "clear_refs", GEN_CLEAR_REFS },
 	{ "free", GEN_FREE },         { "pageout", GEN_PAGEOUT },   { "cold", GEN_COLD },
-	{ "reclaim", GEN_RECLAIM },
+	{ "reclaim", GEN_RECLAIM },   { "uffd", GEN_UFFD },         { "scan", GEN_SCAN },
 };
 
 const char *gen_feature_names(void)
 {
-	return "anon,shmem,file,fork,mprotect,dontneed,munmap,exec,clear_refs,free,pageout,cold,reclaim";
+	return "anon,shmem,file,fork,mprotect,dontneed,munmap,exec,clear_refs,free,pageout,cold,reclaim,uffd,scan";
 }
 
 int gen_features_parse(const char *list, unsigned *features, char *bad, size_t badlen)
@@ -225,31 +243,104 @@ static bool gen_mmap(struct gen *g)
 	rg = &pr->reg[r];
 	rg->defined = true;
 	rg->private_anon = kind == GEN_ANON && !shared;
+	rg->file = kind == GEN_FILE;
 	rg->npages = n;
 	for (unsigned i = 0; i < n; i++)
-		rg->pg[i] = (struct page){ true, prot };
+		rg->pg[i] = (struct page){ .mapped = true, .prot = prot };
 	return true;
+}
+
+/* A random page of the current process that pred accepts (*r, *i); false
+ * if none. */
+static bool pick_page(struct gen *g, bool (*pred)(const struct page *), unsigned *r, unsigned *i)
+{
+	const struct proc *pr = current(g);
+	unsigned n = 0, k;
+
+	for (unsigned x = 0; x < g->nregions; x++)
+		for (unsigned y = 0; pr->reg[x].defined && y < pr->reg[x].npages; y++)
+			n += pred(&pr->reg[x].pg[y]);
+	if (!n)
+		return false;
+	k = below(g, n);
+	for (unsigned x = 0; x < g->nregions; x++)
+		for (unsigned y = 0; pr->reg[x].defined && y < pr->reg[x].npages; y++)
+			if (pred(&pr->reg[x].pg[y]) && k-- == 0) {
+				*r = x;
+				*i = y;
+				return true;
+			}
+	return false;
+}
+
+static bool is_registered(const struct page *pg)
+{
+	return pg->uffd;
+}
+
+static bool blocks_a_write(const struct page *pg)
+{
+	return pg->uffd && pg->wp == WP_YES && (pg->prot & P_WRITE);
+}
+
+/* A write that blocks, its event, and the unwp that completes it. */
+static void complete_blocked(struct gen *g, unsigned r, unsigned i)
+{
+	if (below(g, 2))
+		fprintf(g->out, "pagemap r%u[%u]\n", r, i);
+	fprintf(g->out, "expect event r%u[%u] uffd-wp\nuffd unwp r%u[%u]\n", r, i, r, i);
 }
 
 /* read or write of one page, with the outcome the page's state decides */
 static bool gen_access(struct gen *g, bool write)
 {
 	int r = pick_region(g);
-	const struct region *rg;
+	struct proc *pr = current(g);
+	struct page *pg;
 	unsigned i;
-	bool ok;
+	bool ok, blocks = false;
 
 	if (r < 0)
 		return false;
-	rg = &current(g)->reg[r];
-	i = below(g, rg->npages);
-	ok = rg->pg[i].mapped && (rg->pg[i].prot & (write ? P_WRITE : P_READ));
+	i = below(g, pr->reg[r].npages);
+	/* in a synchronous process, often a write that blocks */
+	if (write && pr->uffd == UFFD_SYNC && below(g, 2)) {
+		unsigned br, bi;
+
+		if (pick_page(g, blocks_a_write, &br, &bi)) {
+			r = (int)br;
+			i = bi;
+		}
+	}
+	pg = &pr->reg[r].pg[i];
+	ok = pg->mapped && (pg->prot & (write ? P_WRITE : P_READ));
+	/* a synchronous uffd-wp fault blocks the writer; whether the page is
+	 * still protected must be known */
+	if (write && ok && pr->uffd == UFFD_SYNC && pg->uffd) {
+		if (pg->wp == WP_UNKNOWN)
+			return false;
+		blocks = pg->wp == WP_YES;
+	}
 	fprintf(g->out, "%s r%d[%u]", write ? "write" : "read", r, i);
 	/* explicit values now and then, fresh ones otherwise */
 	if (write && below(g, 2))
 		fprintf(g->out, " 0x%x", (unsigned)(next(g) & 0xffffffu) + 1u);
-	fprintf(g->out, "%s\n", ok ? "" : " -> segv");
+	fprintf(g->out, "%s\n", blocks ? " -> blocked" : ok ? "" : " -> segv");
+	if (blocks)
+		complete_blocked(g, (unsigned)r, i);
+	/* a completed write (async: resolved by the kernel) leaves it unprotected */
+	if (write && ok)
+		pg->wp = WP_NO;
 	return true;
+}
+
+/* A call that may drop uffd-wp protection (a zap drops an anonymous
+ * page's marker, reclaim may discard the page): unknown from now on. */
+static void protection_unknown(struct region *rg, unsigned first, unsigned count)
+{
+	for (unsigned i = first; i < first + count; i++)
+		if (rg->pg[i].wp == WP_YES)
+			rg->pg[i].wp = WP_UNKNOWN;
 }
 
 static bool gen_munmap(struct gen *g)
@@ -266,7 +357,7 @@ static bool gen_munmap(struct gen *g)
 	put_range(g, (unsigned)r, rg->npages, first, count);
 	fputc('\n', g->out);
 	for (unsigned i = first; i < first + count; i++)
-		rg->pg[i].mapped = false;
+		rg->pg[i] = (struct page){ .mapped = false };
 	return true;
 }
 
@@ -299,7 +390,7 @@ static bool gen_mprotect(struct gen *g)
 static bool gen_madvise(struct gen *g, const char *advice)
 {
 	int r = pick_region(g);
-	const struct region *rg;
+	struct region *rg;
 	unsigned first, count;
 	bool hole = false, mapped = false;
 
@@ -311,6 +402,7 @@ static bool gen_madvise(struct gen *g, const char *advice)
 		hole |= !rg->pg[i].mapped;
 		mapped |= rg->pg[i].mapped;
 	}
+	protection_unknown(rg, first, count);
 	fprintf(g->out, "madvise ");
 	put_range(g, (unsigned)r, rg->npages, first, count);
 	if (!strcmp(advice, "free") && mapped && !rg->private_anon)
@@ -337,10 +429,228 @@ static bool gen_reclaim(struct gen *g)
 		return false;
 	n = current(g)->reg[r].npages;
 	pick_range(g, n, &first, &count);
+	protection_unknown(&current(g)->reg[r], first, count);
 	fprintf(g->out, "reclaim ");
 	put_range(g, (unsigned)r, n, first, count);
 	fputc('\n', g->out);
 	return true;
+}
+
+/* ---- userfaultfd ---------------------------------------------------------- */
+
+/* One uffd a process: a second open is UFFDIO_API again on it, EINVAL. */
+static bool gen_uffd_open(struct gen *g)
+{
+	struct proc *pr = current(g);
+	bool async = below(g, 2), again = pr->uffd != UFFD_NONE, event_fork;
+
+	if (again && below(g, 4))
+		return false;
+	event_fork = (g->features & GEN_FORK) && below(g, 2);
+	fprintf(g->out, "uffd open%s%s%s%s%s\n", async ? " async" : "", !async || below(g, 3) == 0 ? " unpopulated" : "",
+		event_fork ? " event-fork" : "", below(g, 3) == 0 ? " shmem-hugetlbfs" : "", again ? " -> EINVAL" : "");
+	if (!again) {
+		pr->uffd = async ? UFFD_ASYNC : UFFD_SYNC;
+		pr->event_fork = event_fork;
+	}
+	return true;
+}
+
+/*
+ * uffd register and unregister (vma_can_userfault()): every VMA of the
+ * range must be anonymous or shmem, or with WP_ASYNC anything (for
+ * unregister: a file VMA must be registered, as the check is made with
+ * its own flags); EINVAL when one is not, or when the range has no VMA
+ * at all. Holes do not matter. Nothing changes on an error.
+ */
+static bool gen_uffd_register(struct gen *g, bool reg)
+{
+	int r = pick_region(g);
+	struct proc *pr = current(g);
+	struct region *rg;
+	unsigned first, count;
+	bool mapped = false, fits = true;
+	const char *err = NULL;
+
+	if (r < 0)
+		return false;
+	/* mostly with a uffd to do it with */
+	if (pr->uffd == UFFD_NONE && below(g, 4))
+		return gen_uffd_open(g);
+	rg = &pr->reg[r];
+	pick_range(g, rg->npages, &first, &count);
+	for (unsigned i = first; i < first + count; i++) {
+		const struct page *pg = &rg->pg[i];
+
+		if (!pg->mapped)
+			continue;
+		mapped = true;
+		if (rg->file && (pr->uffd != UFFD_ASYNC || (!reg && !pg->uffd)))
+			fits = false;
+	}
+	if (pr->uffd == UFFD_NONE)
+		err = "EBADF"; /* no descriptor */
+	else if (!mapped || !fits)
+		err = "EINVAL";
+	fprintf(g->out, "uffd %s ", reg ? "register" : "unregister");
+	put_range(g, (unsigned)r, rg->npages, first, count);
+	fprintf(g->out, "%s%s%s\n", reg ? " wp" : "", err ? " -> " : "", err ? err : "");
+	if (err)
+		return true;
+	for (unsigned i = first; i < first + count; i++)
+		if (rg->pg[i].mapped) {
+			rg->pg[i].uffd = reg;
+			/* unregistering resets the entries */
+			if (!reg)
+				rg->pg[i].wp = WP_NO;
+		}
+	return true;
+}
+
+/* Mostly, when rg has a registered page, a range that starts at one and
+ * has no unregistered page mapped, so that protection happens. */
+static bool registered_range(struct gen *g, const struct region *rg, unsigned *first, unsigned *count)
+{
+	unsigned n = 0, k, end;
+
+	for (unsigned i = 0; i < rg->npages; i++)
+		n += rg->pg[i].uffd;
+	if (!n || below(g, 4) == 0)
+		return false;
+	k = below(g, n);
+	for (*first = 0; *first < rg->npages; (*first)++)
+		if (rg->pg[*first].uffd && k-- == 0)
+			break;
+	for (end = *first + 1; end < rg->npages && (rg->pg[end].uffd || !rg->pg[end].mapped); end++)
+		;
+	*count = 1 + below(g, end - *first);
+	return true;
+}
+
+/* uffd wp / unwp (mwriteprotect_range()): VMA after VMA, until one that is
+ * not registered stops it with ENOENT; ENOENT too with no VMA at all. */
+static bool gen_uffd_wp(struct gen *g, bool protect)
+{
+	int r = pick_region(g);
+	struct proc *pr = current(g);
+	struct region *rg;
+	unsigned first, count;
+	const char *err = pr->uffd == UFFD_NONE ? "EBADF" : "ENOENT";
+
+	if (r < 0)
+		return false;
+	if (pr->uffd == UFFD_NONE && below(g, 4))
+		return gen_uffd_open(g);
+	/* mostly a region with registered pages */
+	if (below(g, 4)) {
+		unsigned rr, ri;
+
+		if (pick_page(g, is_registered, &rr, &ri))
+			r = (int)rr;
+	}
+	rg = &pr->reg[r];
+	if (!registered_range(g, rg, &first, &count))
+		pick_range(g, rg->npages, &first, &count);
+	fprintf(g->out, "uffd %s ", protect ? "wp" : "unwp");
+	put_range(g, (unsigned)r, rg->npages, first, count);
+	if (pr->uffd != UFFD_NONE)
+		for (unsigned i = first; i < first + count; i++) {
+			struct page *pg = &rg->pg[i];
+
+			if (!pg->mapped)
+				continue;
+			if (!pg->uffd) {
+				err = "ENOENT";
+				break;
+			}
+			err = NULL;
+			pg->wp = protect ? WP_YES : WP_NO;
+		}
+	fprintf(g->out, "%s%s\n", err ? " -> " : "", err ? err : "");
+	return true;
+}
+
+/* ---- PAGEMAP_SCAN ------------------------------------------------------ */
+
+/* The categories that do not depend on soft-dirty tracking, which not
+ * every kernel has: wpallowed written file present swapped pfnzero huge. */
+static const char *const scan_categories[] = { "wpallowed", "written", "file", "present", "swapped", "pfnzero", "huge" };
+
+/* ` NAME=cat,cat`: a random non-empty set */
+static void put_categories(struct gen *g, const char *name)
+{
+	unsigned mask = 1u + below(g, (1u << 7) - 1u);
+	bool first = true;
+
+	fprintf(g->out, " %s=", name);
+	for (unsigned b = 0; b < 7; b++)
+		if (mask & (1u << b)) {
+			fprintf(g->out, "%s%s", first ? "" : ",", scan_categories[b]);
+			first = false;
+		}
+}
+
+/*
+ * A scan observation with random options. check-wpasync fails with EPERM
+ * at the first VMA the walk reaches that is not async-registered: it is
+ * drawn only where that is sure (every page of the range async-registered:
+ * ok; the first mapped one not: EPERM), not where max-pages might stop the
+ * walk before it.
+ */
+static bool gen_scan(struct gen *g)
+{
+	int r = pick_region(g);
+	const struct proc *pr = current(g);
+	const struct region *rg;
+	unsigned first, count, allowed = 0, mapped = 0;
+	bool first_allowed = false, eperm = false;
+
+	if (r < 0)
+		return false;
+	rg = &pr->reg[r];
+	if (below(g, 2)) {
+		first = 0;
+		count = rg->npages;
+	} else {
+		pick_range(g, rg->npages, &first, &count);
+	}
+	for (unsigned i = first; i < first + count; i++) {
+		if (!rg->pg[i].mapped)
+			continue;
+		if (!mapped)
+			first_allowed = pr->uffd == UFFD_ASYNC && rg->pg[i].uffd;
+		mapped++;
+		allowed += pr->uffd == UFFD_ASYNC && rg->pg[i].uffd;
+	}
+	fprintf(g->out, "scan ");
+	put_range(g, (unsigned)r, rg->npages, first, count);
+	if (below(g, 4) == 0)
+		fprintf(g->out, " wp-matching");
+	if (below(g, 5) == 0 && (allowed == mapped || !first_allowed)) {
+		fprintf(g->out, " check-wpasync");
+		eperm = allowed != mapped;
+	}
+	if (below(g, 3) == 0)
+		put_categories(g, "want");
+	if (below(g, 5) == 0)
+		put_categories(g, "inverted");
+	if (below(g, 4) == 0)
+		put_categories(g, "anyof");
+	if (below(g, 3) == 0)
+		put_categories(g, "return");
+	if (below(g, 4) == 0)
+		fprintf(g->out, " max-pages=%u", 1 + below(g, count));
+	fprintf(g->out, "%s\n", eperm ? " -> EPERM" : "");
+	return true;
+}
+
+static bool any_registered(const struct gen *g, const struct proc *pr)
+{
+	for (unsigned r = 0; r < g->nregions; r++)
+		for (unsigned i = 0; i < MAX_PAGES; i++)
+			if (pr->reg[r].pg[i].uffd)
+				return true;
+	return false;
 }
 
 static bool gen_fork(struct gen *g)
@@ -351,6 +661,17 @@ static bool gen_fork(struct gen *g)
 		return false;
 	g->nprocs++;
 	g->procs[child] = *current(g);
+	/* without UFFD_EVENT_FORK the child has no uffd, and nothing of its
+	 * parent's registrations and protection; with it, the event makes the
+	 * child's uffd for the first registered VMA: none when there is none */
+	if (!g->procs[child].event_fork || !any_registered(g, current(g))) {
+		g->procs[child].uffd = UFFD_NONE;
+		for (unsigned r = 0; r < g->nregions; r++)
+			for (unsigned i = 0; i < MAX_PAGES; i++) {
+				g->procs[child].reg[r].pg[i].uffd = false;
+				g->procs[child].reg[r].pg[i].wp = WP_NO;
+			}
+	}
 	fprintf(g->out, "fork p%u\n", child);
 	return true;
 }
@@ -415,6 +736,10 @@ static void step(struct gen *g)
 		{ 1, GEN_FORK, 8 },     /* exit */
 		{ 1, GEN_CLEAR_REFS, 9 }, { 2, GEN_FREE, 10 }, { 1, GEN_PAGEOUT, 11 },
 		{ 1, GEN_COLD, 12 },    { 2, GEN_RECLAIM, 13 },
+		{ 1, GEN_UFFD, 14 },    { 2, GEN_UFFD, 15 },    /* uffd open, register */
+		{ 1, GEN_UFFD, 16 },    { 2, GEN_UFFD, 17 },    /* unregister, wp */
+		{ 1, GEN_UFFD, 18 },    { 1, GEN_UFFD, 19 },    /* unwp, expect no-event */
+		{ 2, GEN_SCAN, 20 },
 	};
 	unsigned total = 0;
 
@@ -446,7 +771,15 @@ static void step(struct gen *g)
 			case 10: done = gen_madvise(g, "free"); break;
 			case 11: done = gen_madvise(g, "pageout"); break;
 			case 12: done = gen_madvise(g, "cold"); break;
-			default: done = gen_reclaim(g); break;
+			case 13: done = gen_reclaim(g); break;
+			case 14: done = gen_uffd_open(g); break;
+			case 15: done = gen_uffd_register(g, true); break;
+			case 16: done = gen_uffd_register(g, false); break;
+			case 17: done = gen_uffd_wp(g, true); break;
+			case 18: done = gen_uffd_wp(g, false); break;
+			/* events are taken as they come: none is ever left */
+			case 19: fprintf(g->out, "expect no-event\n"); done = true; break;
+			default: done = gen_scan(g); break;
 			}
 			break;
 		}

@@ -4,14 +4,15 @@
 
 /*
  * Random scenarios over what both the simulator and the live runner do:
- * mmap, munmap, mprotect, madvise dontneed, reads and writes, fork, as,
- * exit, and pagemap observations; on request also clear_refs, madvise
- * free, pageout and cold, and reclaim, which the live runner does and the
- * simulator does not yet. The generator knows statically which
- * pages each process has mapped and with which protection, so every
- * access carries the outcome it must have and every system call the
- * errno it must return: a generated scenario fails only where a side
- * does not behave as Linux does.
+ * mmap, munmap, mprotect, madvise, clear_refs, reclaim, reads and writes,
+ * fork, as, exit, and pagemap observations; on request also userfaultfd
+ * write-protection and PAGEMAP_SCAN, which the live runner does and the
+ * simulator does not yet. The generator knows statically which pages
+ * each process has mapped, with which protection, registered with its
+ * uffd or not and write-protected or not, so every access carries the
+ * outcome it must have and every system call the errno it must return: a
+ * generated scenario fails only where a side does not behave as Linux
+ * does.
  */
 
 #include <stddef.h>
@@ -31,7 +32,10 @@
 #define GEN_PAGEOUT (1u << 10) /* madvise pageout */
 #define GEN_COLD (1u << 11)   /* madvise cold */
 #define GEN_RECLAIM (1u << 12)
-/* without --features: everything both sides run */
+#define GEN_UFFD (1u << 13)   /* uffd open, register, unregister, wp, unwp;
+			       * writes that block, their events */
+#define GEN_SCAN (1u << 14)   /* scan (PAGEMAP_SCAN) observations */
+/* without --features: everything both sides run (not uffd and scan yet) */
 #define GEN_DEFAULT 0x1fffu
 
 #define GEN_MAX_STEPS 100000u

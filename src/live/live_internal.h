@@ -226,7 +226,9 @@ int live_swap_disable(struct live_swap *s);
 /*
  * Whether the program can run here: NULL, or the reason it cannot (written
  * into buf) for the first thing it asks that this kernel cannot do or this
- * runner does not do yet, header first, then commands in order.
+ * runner does not do yet, header first, then commands in order, then what
+ * its commands ask of the kernel's userfaultfd (the features of its uffd
+ * opens, write-protection) and PAGEMAP_SCAN, probed once each.
  */
 const char *live_unsupported(const struct scn_program *p, char *buf, size_t size);
 

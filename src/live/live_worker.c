@@ -24,6 +24,7 @@
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -544,12 +545,14 @@ static void reclaim(const struct live_request *rq, struct live_reply *rp)
 
 /* The thread that reads a fork's UFFD_EVENT_FORK: fork() waits in the
  * kernel until the event has been read, so its caller cannot. */
-static int fork_stop = -1;  /* an eventfd: fork() failed, stop waiting */
+static int fork_stop = -1;  /* an eventfd: fork() returned, stop waiting */
 static int fork_uffd = -1;  /* the child's uffd, in this process */
+static atomic_int fork_reader_running;
 
 static void *read_fork_event(void *arg)
 {
 	(void)arg;
+	atomic_store(&fork_reader_running, 1);
 	while (fork_uffd < 0) {
 		struct pollfd pfd[2] = { { .fd = uffd, .events = POLLIN }, { .fd = fork_stop, .events = POLLIN } };
 
@@ -574,14 +577,21 @@ static int start_fork_reader(pthread_t *reader)
 	rc = pthread_attr_init(&attr);
 	if (!rc)
 		rc = pthread_attr_setstack(&attr, thread_stack[LIVE_WRITERS], THREAD_STACK);
+	atomic_store(&fork_reader_running, 0);
 	if (!rc)
 		rc = pthread_create(reader, &attr, read_fork_event, NULL);
 	pthread_attr_destroy(&attr);
 	if (rc) {
 		close(fork_stop);
 		fork_stop = -1;
+		return rc;
 	}
-	return rc;
+	/* fork only once the thread runs its own code: a lock its start takes
+	 * (in the C library or a sanitizer's runtime) would stay taken for
+	 * good in the child if fork came in the middle */
+	while (!atomic_load(&fork_reader_running))
+		sched_yield();
+	return 0;
 }
 
 /* fork: the child carries on with the socket it was given and greets the
@@ -622,16 +632,17 @@ static bool fork_process(int *sock, int child_sock, struct live_reply *rp, int *
 	close(child_sock);
 	if (pid < 0)
 		rp->err = errno;
+	/* the event, when there is one, was read before fork() returned:
+	 * there is none when no VMA was registered (dup_userfaultfd() makes
+	 * the child's uffd for the first registered VMA it copies) */
 	if (event_fork) {
 		uint64_t one = 1;
 
-		if (pid < 0 && write(fork_stop, &one, sizeof(one)) < 0)
+		if (write(fork_stop, &one, sizeof(one)) < 0)
 			rp->harness_err = errno;
 		pthread_join(reader, NULL);
 		close(fork_stop);
 		fork_stop = -1;
-		if (pid > 0 && fork_uffd < 0)
-			rp->harness_err = ENOMSG;
 		*send_fd = fork_uffd;
 		rp->value = uffd_features;
 	}

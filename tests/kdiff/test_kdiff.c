@@ -193,6 +193,36 @@ START_TEST(features_drawn_only_when_on)
 }
 END_TEST
 
+/* uffd and scan, which the simulator does not run yet, are off by default;
+ * asked for, they come, and what they make parses. */
+START_TEST(uffd_and_scan_only_when_asked)
+{
+	unsigned f;
+	char bad[64], *text, err[512];
+	struct scn_program *p;
+
+	text = gen_scenario(11, 2000, GEN_DEFAULT);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(!strstr(text, "\nuffd ") && !strstr(text, "\nscan ") && !strstr(text, "\nexpect event") &&
+			      !strstr(text, "-> blocked"),
+		      "uffd or scan without their features");
+	free(text);
+	ck_assert_int_eq(gen_features_parse("anon,shmem,file,fork,uffd,scan", &f, bad, sizeof(bad)), 0);
+	ck_assert_uint_eq(f, GEN_ANON | GEN_SHMEM | GEN_FILE | GEN_FORK | GEN_UFFD | GEN_SCAN);
+	text = gen_scenario(11, 2000, f);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(strstr(text, "--features anon,shmem,file,fork,uffd,scan\n") != NULL, "%.200s", text);
+	for (const char *const *w = (const char *const[]){ "\nuffd open", "\nuffd register ", "\nuffd unregister ",
+							   "\nuffd wp ", "\nuffd unwp ", "\nexpect no-event",
+							   "-> blocked\n", "\nexpect event ", "\nscan ", NULL };
+	     *w; w++)
+		ck_assert_msg(strstr(text, *w) != NULL, "no '%s' in 2000 steps", *w);
+	ck_assert_msg(scn_parse(text, "<gen>", &p, err, sizeof(err)) == 0, "%s", err);
+	scn_program_free(p);
+	free(text);
+}
+END_TEST
+
 static bool has_keep(const char *text, void *ctx)
 {
 	(void)ctx;
@@ -222,6 +252,7 @@ int main(void)
 	tcase_add_test(parts, generator_is_deterministic_and_valid);
 	tcase_add_test(parts, features_parse);
 	tcase_add_test(parts, features_drawn_only_when_on);
+	tcase_add_test(parts, uffd_and_scan_only_when_asked);
 	tcase_add_test(parts, minimiser_keeps_only_what_matters);
 	tcase_set_timeout(parts, 120);
 	suite_add_tcase(s, parts);

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gen/gen.h"
 #include "live/live.h"
 #include "live/live_internal.h"
 
@@ -587,7 +588,10 @@ static char *run_observing(const char *text, char *line, size_t size)
  * (EINVAL) once the first succeeded. Without a uffd the other commands
  * have no descriptor (EBADF). Registering WP is for anon and shmem, and
  * with WP_ASYNC for any memory, file pages included
- * (vma_can_userfault()).
+ * (vma_can_userfault()); unregistering checks a VMA with its own flags,
+ * so a file VMA that is not registered cannot be unregistered (EINVAL).
+ * EVENT_FORK gives the child a uffd only for a registered VMA: with none
+ * at the fork, the child has none.
  */
 START_TEST(uffd_open_and_register_results)
 {
@@ -598,8 +602,14 @@ START_TEST(uffd_open_and_register_results)
 					      "uffd wp A -> EBADF\n"
 					      "uffd unregister A -> EBADF\n"
 					      "expect no-event\n"
+					      "uffd open event-fork\n"
+					      "fork e\n"
+					      "as e\n"
+					      "uffd wp A -> EBADF\n"
+					      "uffd open -> ok\n"
+					      "as p0\n"
 					      "fork c\n"
-					      "uffd open event-fork unpopulated shmem-hugetlbfs\n"
+					      "uffd open event-fork unpopulated shmem-hugetlbfs -> EINVAL\n"
 					      "uffd open -> EINVAL\n"
 					      "uffd open async -> EINVAL\n"
 					      "uffd register A wp\n"
@@ -609,12 +619,16 @@ START_TEST(uffd_open_and_register_results)
 					      "uffd wp A -> ENOENT\n"
 					      "as c\n"
 					      "uffd open async\n"
+					      "uffd unregister F -> EINVAL\n"
 					      "uffd register F wp\n"
 					      "uffd register G wp\n"
 					      "uffd wp F\n"
 					      "uffd wp G\n"
 					      "pagemap F\n"
-					      "pagemap G\n",
+					      "pagemap G\n"
+					      "uffd unregister G\n"
+					      "uffd unregister G -> EINVAL\n"
+					      "uffd unregister A\n",
 					      line, sizeof(line));
 
 	ck_assert_str_eq(line, "kernel: pass");
@@ -886,6 +900,59 @@ START_TEST(scan_with_async_write_protection)
 }
 END_TEST
 
+/*
+ * The generator's userfaultfd and PAGEMAP_SCAN scenarios, whose every
+ * outcome it predicts (writes that block, errnos of register, wp and
+ * check-wpasync), pass on the kernel: the simulator does not run them yet,
+ * so the kernel alone holds the generator to Linux here.
+ */
+START_TEST(generated_uffd_and_scan_pass)
+{
+	unsigned features = GEN_ANON | GEN_SHMEM | GEN_FILE | GEN_FORK | GEN_MPROTECT | GEN_DONTNEED | GEN_MUNMAP |
+			    GEN_CLEAR_REFS | GEN_UFFD | GEN_SCAN;
+	unsigned blocked = 0;
+
+	for (unsigned seed = 1; seed <= 60; seed++) {
+		char *text = gen_scenario(seed, 80, features), line[1024];
+		struct scn_program *p;
+
+		ck_assert_ptr_nonnull(text);
+		for (const char *b = text; (b = strstr(b, "-> blocked")) != NULL; b++)
+			blocked++;
+		p = parse_text(text);
+		run(p, 0, line, sizeof(line), NULL);
+		ck_assert_msg(!strcmp(line, "kernel: pass"), "ptesim gen --seed %u --steps 80 --features "
+			      "anon,shmem,file,fork,mprotect,dontneed,munmap,clear_refs,uffd,scan: %s", seed, line);
+		scn_program_free(p);
+		free(text);
+	}
+	ck_assert_uint_gt(blocked, 0);
+}
+END_TEST
+
+/* Without privileges a uffd handles user-mode faults only (which is all a
+ * scenario makes), and EVENT_FORK, for CAP_SYS_PTRACE, is n/a. */
+START_TEST(uffd_without_root)
+{
+	struct scn_program *p = parse_text("mmap A 1 rw private anon\nwrite A[0] 1\nuffd open\nuffd register A wp\n"
+					   "uffd wp A\nwrite A[0] 2 -> blocked\nexpect event A[0] uffd-wp\n"
+					   "uffd unwp A\nread A[0] 2\n"),
+			   *q = parse_text("mmap A 1 rw private anon\nuffd open event-fork\n");
+	char line[1024];
+
+	if (geteuid() == 0) {
+		ck_assert_int_eq(setgid(65534), 0);
+		ck_assert_int_eq(setuid(65534), 0);
+	}
+	run(p, 0, line, sizeof(line), NULL);
+	ck_assert_str_eq(line, "kernel: pass");
+	run(q, 0, line, sizeof(line), NULL);
+	ck_assert_str_eq(line, "kernel: n/a (uffd open event-fork needs CAP_SYS_PTRACE)");
+	scn_program_free(p);
+	scn_program_free(q);
+}
+END_TEST
+
 /* A run with blocked writers, an EVENT_FORK child and its uffd leaves
  * nothing behind either. */
 START_TEST(uffd_run_leaves_nothing)
@@ -1146,6 +1213,8 @@ int main(void)
 	tcase_add_test(uffd, scan_regions_and_walk_end);
 	tcase_add_test(uffd, scan_with_async_write_protection);
 	tcase_add_test(uffd, uffd_run_leaves_nothing);
+	tcase_add_test(uffd, generated_uffd_and_scan_pass);
+	tcase_add_test(uffd, uffd_without_root);
 	/* swapping needs a swap device: one enabled, or root to enable one */
 	tcase_add_loop_test(swap, swapping_as_the_kernel_does, 0, N(swapping));
 	tcase_add_test(swap, reclaim_of_a_page_mapped_twice_is_na);
