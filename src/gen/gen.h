@@ -35,8 +35,8 @@
 #define GEN_UFFD (1u << 13)   /* uffd open, register, unregister, wp, unwp;
 			       * writes that block, their events */
 #define GEN_SCAN (1u << 14)   /* scan (PAGEMAP_SCAN) observations */
-/* without --features: everything both sides run (not uffd and scan yet) */
-#define GEN_DEFAULT 0x1fffu
+/* without --features: everything both sides run */
+#define GEN_DEFAULT 0x7fffu
 
 #define GEN_MAX_STEPS 100000u
 

@@ -147,12 +147,15 @@ int mm_fork(struct machine *m, int parent, int *child)
 		memcpy(dst->vmas, src->vmas, src->nvmas * sizeof(*dst->vmas));
 	dst->nvmas = dst->cap = src->nvmas;
 	c.dst = dst;
-	/* UFFD_EVENT_FORK: the child gets a context of its own, with the
-	 * parent's features */
-	if (src->uffd.open && (src->uffd.features & UFFD_FEATURE_EVENT_FORK)) {
-		dst->uffd.open = true;
-		dst->uffd.features = src->uffd.features;
-	}
+	/* UFFD_EVENT_FORK: dup_userfaultfd() makes the child a context of its
+	 * own, with the parent's features, for the first registered VMA it
+	 * meets; with none registered there is no event and no context */
+	if (src->uffd.open && (src->uffd.features & UFFD_FEATURE_EVENT_FORK))
+		for (size_t i = 0; i < src->nvmas && !dst->uffd.open; i++)
+			if (src->vmas[i].vm_flags & VM_UFFD_WP) {
+				dst->uffd.open = true;
+				dst->uffd.features = src->uffd.features;
+			}
 	for (size_t i = 0; i < src->nvmas && !c.err; i++) {
 		c.src_vma = &src->vmas[i];
 		c.dst_vma = &dst->vmas[i];

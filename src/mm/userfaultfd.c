@@ -233,7 +233,9 @@ int mm_uffd_unregister(struct machine *m, int pid, uint64_t va, uint64_t len)
 		if (v->end <= va || v->start >= end)
 			continue;
 		found = true;
-		if (!vma_can_userfault_wp(&mm->uffd, v))
+		/* vma_can_userfault() with the VMA's own flags: a file VMA
+		 * passes only while it is registered for WP alone under WP_ASYNC */
+		if (v->backing == BACKING_FILE && !((mm->uffd.features & UFFD_FEATURE_WP_ASYNC) && (v->vm_flags & VM_UFFD_WP)))
 			return -EINVAL;
 	}
 	if (!found)
