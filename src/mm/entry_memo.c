@@ -47,3 +47,19 @@ bool entry_memo_store(struct entry_memo *e, const struct ptesim_layout *L, uint6
 	s->valid = true;
 	return true;
 }
+
+uint32_t entry_memo_apply(struct entry_memo *e, const struct ptesim_layout *L, uint64_t entry, uint64_t ctx,
+			  const struct entry_memo_slot *s, entry_memo_fn fn, const void *arg, uint64_t out[2])
+{
+	uint64_t twin[2];
+	uint32_t meta;
+
+	if (s) {
+		out[0] = entry_memo_out(e, s, 0, entry);
+		out[1] = entry_memo_out(e, s, 1, entry);
+		return s->meta;
+	}
+	meta = fn(arg, entry, out);
+	entry_memo_store(e, L, entry, ctx, out, twin, 2, meta, fn(arg, entry_memo_twin(e, entry), twin));
+	return meta;
+}

@@ -71,6 +71,15 @@ static inline uint64_t entry_memo_twin(const struct entry_memo *e, uint64_t entr
 bool entry_memo_store(struct entry_memo *e, const struct ptesim_layout *L, uint64_t entry, uint64_t ctx,
 		      const uint64_t out[2], const uint64_t twin_out[2], int nout, uint32_t meta, uint32_t twin_meta);
 
+/* What a walk computes from an entry alone, into out[2]; its meta. */
+typedef uint32_t (*entry_memo_fn)(const void *arg, uint64_t entry, uint64_t out[2]);
+
+/* out[] and the meta for entry under ctx: from slot s when the memo knows
+ * the kind (s from entry_memo_find()), else from fn, whose results for the
+ * entry and its twin then fill the memo. */
+uint32_t entry_memo_apply(struct entry_memo *e, const struct ptesim_layout *L, uint64_t entry, uint64_t ctx,
+			  const struct entry_memo_slot *s, entry_memo_fn fn, const void *arg, uint64_t out[2]);
+
 static inline uint64_t entry_memo_pfn(const struct entry_memo *e, const struct entry_memo_slot *s, uint64_t entry)
 {
 	return ((entry ^ s->pfn_xor) & e->pfn_mask) >> 12;

@@ -19,8 +19,9 @@ enum { FORK_SPECIAL = 1 };
 /* What copy_present_pte() makes of the parent's entry v: out[0] the
  * parent's entry after, out[1] the child's. Pure, so that it can be
  * memoized per kind of entry. */
-static uint32_t copy_present_entries(const struct copy_ctx *c, uint64_t v, uint64_t out[2])
+static uint32_t copy_present_entries(const void *arg, uint64_t v, uint64_t out[2])
 {
+	const struct copy_ctx *c = arg;
 	const struct ptesim_layout *L = c->m->L;
 	pte_t pte = __pte(v), src = pte;
 
@@ -53,19 +54,8 @@ static void copy_present(struct copy_ctx *c, pte_t *src_ptep, pte_t *dst_ptep, c
 	uint64_t v = pte_val(*src_ptep), out[2], pfn, ctx = copy_memo_ctx(c);
 	uint32_t meta;
 
-	if (s) {
-		out[0] = entry_memo_out(e, s, 0, v);
-		out[1] = entry_memo_out(e, s, 1, v);
-		meta = s->meta;
-		pfn = (meta & FORK_SPECIAL) ? 0 : entry_memo_pfn(e, s, v);
-	} else {
-		uint64_t twin[2];
-
-		meta = copy_present_entries(c, v, out);
-		entry_memo_store(e, c->m->L, v, ctx, out, twin,
-				 2, meta, copy_present_entries(c, entry_memo_twin(e, v), twin));
-		pfn = vm_normal_page(c->m, __pte(v));
-	}
+	meta = entry_memo_apply(e, c->m->L, v, ctx, s, copy_present_entries, c, out);
+	pfn = (meta & FORK_SPECIAL) ? 0 : s ? entry_memo_pfn(e, s, v) : vm_normal_page(c->m, __pte(v));
 	if (pfn) {
 		struct frame *f = frame_of(&c->m->frames, pfn);
 

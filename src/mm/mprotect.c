@@ -58,8 +58,9 @@ enum {
 /* What change_pte_range() computes from the entry alone: out[0] the entry
  * after pte_modify(), out[1] the same made writable. Pure, so that it can
  * be memoized per kind of entry. */
-static uint32_t change_pte_entries(const struct prot_ctx *c, uint64_t v, uint64_t out[2])
+static uint32_t change_pte_entries(const void *arg, uint64_t v, uint64_t out[2])
 {
+	const struct prot_ctx *c = arg;
 	const struct ptesim_layout *L = c->m->L;
 	pte_t slot = __pte(v), old, ptent;
 	uint32_t meta;
@@ -126,19 +127,8 @@ static void change_pte_table(void *ctx, uint64_t table_va, pte_t *table)
 			change_swap_entry(c, &table[i]);
 			continue;
 		}
-		if (s) {
-			out[0] = entry_memo_out(e, s, 0, v);
-			out[1] = entry_memo_out(e, s, 1, v);
-			meta = s->meta;
-			pfn = (meta & CP_SPECIAL) ? 0 : entry_memo_pfn(e, s, v);
-		} else {
-			uint64_t twin[2];
-
-			meta = change_pte_entries(c, v, out);
-			entry_memo_store(e, L, v, memo_ctx, out, twin, 2, meta,
-					 change_pte_entries(c, entry_memo_twin(e, v), twin));
-			pfn = vm_normal_page(c->m, __pte(out[0]));
-		}
+		meta = entry_memo_apply(e, L, v, memo_ctx, s, change_pte_entries, c, out);
+		pfn = (meta & CP_SPECIAL) ? 0 : s ? entry_memo_pfn(e, s, v) : vm_normal_page(c->m, __pte(out[0]));
 		if (L->era->mm_4_15)
 			upgrade = meta & CP_LEGACY;
 		else

@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
-#include "check/check.h"
 #include "mm/mm.h"
 #include "ptesim/ptesim.h"
+#include "machine_util.h"
 
 #define X86_RW (UINT64_C(1) << 1)
 #define X86_ACCESSED (UINT64_C(1) << 5)
@@ -27,27 +27,6 @@
 #define X86_SAVED_DIRTY (UINT64_C(1) << 58) /* where pte_wrprotect() moves DIRTY */
 #define X86_PFN(v) (((v) >> 12) & ((UINT64_C(1) << 40) - 1))
 #define ARM64_AF (UINT64_C(1) << 10)
-
-static void namer(void *ctx, int pid, uint64_t va, char *buf, size_t size)
-{
-	(void)ctx;
-	snprintf(buf, size, "pid %d va 0x%llx", pid, (unsigned long long)va);
-}
-
-static void assert_consistent(struct machine *m)
-{
-	struct violation v = { 0 };
-
-	if (!check_refcount(m, namer, NULL, &v) || !check_pte_encoding(m, namer, NULL, &v))
-		fail_msg("%s at %s: %s", v.name, v.page, v.reason);
-}
-
-static uint64_t entry_of(struct machine *m, int pid, uint64_t va)
-{
-	pte_t *ptep = mm_pte(m, &m->procs[pid], va, false);
-
-	return ptep ? pte_val(*ptep) : 0;
-}
 
 /* a process with two private anon pages, the first written */
 static void setup(const char *layout, struct machine *m, int *pid, uint64_t *va, uint64_t value)

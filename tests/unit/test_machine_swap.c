@@ -15,30 +15,9 @@
 
 #include <cmocka.h>
 
-#include "check/check.h"
 #include "mm/mm.h"
 #include "ptesim/ptesim.h"
-
-static void namer(void *ctx, int pid, uint64_t va, char *buf, size_t size)
-{
-	(void)ctx;
-	snprintf(buf, size, "pid %d va 0x%llx", pid, (unsigned long long)va);
-}
-
-static void assert_consistent(struct machine *m)
-{
-	struct violation v = { 0 };
-
-	if (!check_refcount(m, namer, NULL, &v) || !check_pte_encoding(m, namer, NULL, &v))
-		fail_msg("%s at %s: %s", v.name, v.page, v.reason);
-}
-
-static uint64_t entry_of(struct machine *m, int pid, uint64_t va)
-{
-	pte_t *ptep = mm_pte(m, &m->procs[pid], va, false);
-
-	return ptep ? pte_val(*ptep) : 0;
-}
+#include "machine_util.h"
 
 static void setup(const char *layout, struct machine *m, int *pid, uint64_t *va, uint64_t value)
 {
