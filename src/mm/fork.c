@@ -89,7 +89,10 @@ static void copy_table(void *ctx, uint64_t table_va, pte_t *table)
 {
 	struct copy_ctx *c = ctx;
 	const struct ptesim_layout *L = c->m->L;
-	pte_t *dst = NULL; /* the child's table at the same address, made on first use */
+	/* copy_pte_range(): the child gets a table wherever the parent has
+	 * one in a VMA it copies, empty or not (PAGEMAP_SCAN tells an empty
+	 * table from none) */
+	pte_t *dst = mm_pte(c->m, c->dst, table_va, true);
 	unsigned first, last;
 
 	uint64_t memo_ctx = copy_memo_ctx(c);
@@ -105,7 +108,7 @@ static void copy_table(void *ctx, uint64_t table_va, pte_t *table)
 		s = entry_memo_find(&c->m->memo_fork, pte_val(table[i]), memo_ctx);
 		if (!s && pte_none(L, table[i]))
 			continue;
-		if (!dst && !(dst = mm_pte(c->m, c->dst, table_va, true))) {
+		if (!dst) {
 			c->err = -ENOMEM;
 			return;
 		}

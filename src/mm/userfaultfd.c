@@ -60,9 +60,14 @@ static bool vma_can_userfault_wp(const struct uffd *u, const struct vma *vma)
  * their neighbours where they can */
 static void merge_range(struct machine *m, struct mm *mm, uint64_t start, uint64_t end)
 {
-	for (size_t i = 0; i < mm->nvmas; i++)
-		if (mm->vmas[i].end > start && mm->vmas[i].start < end)
-			vma_merge_modified(m, mm, i);
+	/* a merge shifts the VMAs after it: look again from the start until
+	 * a pass merges nothing */
+	for (size_t before = 0; before != mm->nvmas;) {
+		before = mm->nvmas;
+		for (size_t i = 0; i < mm->nvmas && before == mm->nvmas; i++)
+			if (mm->vmas[i].end > start && mm->vmas[i].start < end)
+				vma_merge_modified(m, mm, i);
+	}
 }
 
 /* validate_range(): page-aligned, not empty, below TASK_SIZE */
