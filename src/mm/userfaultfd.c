@@ -11,7 +11,8 @@
 #include "mm/mm_internal.h"
 
 #define UFFD_WP_FEATURES (UFFD_FEATURE_WP_HUGETLBFS_SHMEM | UFFD_FEATURE_WP_UNPOPULATED | UFFD_FEATURE_WP_ASYNC)
-/* what UFFDIO_API offers (the write-protect part of UFFD_API_FEATURES and EVENT_FORK) */
+/* the part of UFFD_API_FEATURES the scenario language names: EVENT_FORK
+ * and the write-protect features */
 #define UFFD_KNOWN_FEATURES (UFFD_FEATURE_EVENT_FORK | UFFD_WP_FEATURES)
 
 static bool layout_has_uffd_wp(const struct machine *m)
@@ -175,7 +176,7 @@ static void wake_range(struct machine *m, int pid, uint64_t start, uint64_t end)
 		if (r == ACCESS_OK)
 			uffd_push(&u->completed, &u->ncompleted, &u->cap_completed, waiting[i]);
 		/* ACCESS_BLOCKED queued it again; a write that now takes a
-		 * signal is lost with its thread */
+		 * signal is lost with its thread (the scenario does not see it) */
 	}
 	for (size_t i = 0; i < kept; i++)
 		uffd_push(&u->blocked, &u->nblocked, &u->cap_blocked, waiting[i]);
