@@ -12,10 +12,7 @@ struct advice {
 	uint64_t start, end; /* the part of the VMA advised */
 	bool pageout;
 	int pid;
-	uint64_t *pages;     /* pages isolated for reclaim */
-	uint64_t *where;     /* where each was found */
-	size_t npages, cap;
-	int err;
+	struct page_list pages; /* isolated for reclaim */
 };
 
 typedef int (*advise_fn)(struct advice *a);
@@ -164,42 +161,49 @@ int mm_madvise_free(struct machine *m, int pid, uint64_t va, uint64_t len)
 /* folio_isolate_lru(): a page is taken once, however many entries map it */
 static void isolate(struct advice *a, uint64_t pfn, uint64_t va)
 {
+	struct page_list *l = &a->pages;
 	struct frame *f = frame_of(&a->m->frames, pfn);
 
 	if (f->flags & FRAME_ISOLATED)
 		return;
-	if (a->npages == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 16;
-		uint64_t *v = realloc(a->pages, cap * sizeof(*v)), *w;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		uint64_t *v = realloc(l->pfn, cap * sizeof(*v)), *w;
 
 		if (v)
-			a->pages = v;
-		w = v ? realloc(a->where, cap * sizeof(*w)) : NULL;
+			l->pfn = v;
+		w = v ? realloc(l->va, cap * sizeof(*w)) : NULL;
 		if (!w) {
-			a->err = -ENOMEM;
+			l->err = -ENOMEM;
 			return;
 		}
-		a->where = w;
-		a->cap = cap;
+		l->va = w;
+		l->cap = cap;
 	}
 	f->flags |= FRAME_ISOLATED;
-	a->where[a->npages] = va;
-	a->pages[a->npages++] = pfn;
+	l->va[l->n] = va;
+	l->pfn[l->n++] = pfn;
+}
+
+/* folio_putback_lru() of every page taken */
+static void putback(struct machine *m, struct page_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		frame_of(&m->frames, l->pfn[i])->flags &= (uint16_t)~FRAME_ISOLATED;
 }
 
 /* reclaim_pages(): each isolated page, put back first */
 static void reclaim_isolated(struct advice *a)
 {
-	for (size_t i = 0; i < a->npages; i++)
-		frame_of(&a->m->frames, a->pages[i])->flags &= (uint16_t)~FRAME_ISOLATED;
-	for (size_t i = 0; i < a->npages; i++) {
-		struct page_ref at = { a->pid, a->where[i] };
+	putback(a->m, &a->pages);
+	for (size_t i = 0; i < a->pages.n; i++) {
+		struct page_ref at = { a->pid, a->pages.va[i] };
 
-		if (pfn_valid(&a->m->frames, a->pages[i]))
-			reclaim_page(a->m, a->pages[i], &at);
+		if (pfn_valid(&a->m->frames, a->pages.pfn[i]))
+			reclaim_page(a->m, a->pages.pfn[i], &at);
 	}
-	free(a->pages);
-	free(a->where);
+	free(a->pages.pfn);
+	free(a->pages.va);
 }
 
 /* madvise_cold_or_pageout_pte_range() for small folios: a page mapped by
@@ -211,7 +215,7 @@ static void cold_table(void *ctx, uint64_t table_va, pte_t *table)
 	unsigned first, last;
 
 	table_span(table_va, a->start, a->end, &first, &last);
-	for (unsigned i = first; i < last && !a->err; i++) {
+	for (unsigned i = first; i < last && !a->pages.err; i++) {
 		pte_t ptent = table[i];
 		uint64_t pfn;
 		struct frame *f;
@@ -235,7 +239,7 @@ static void cold_table(void *ctx, uint64_t table_va, pte_t *table)
 static int cold_vma(struct advice *a)
 {
 	advise_tables(a, cold_table);
-	return a->err;
+	return a->pages.err;
 }
 
 int mm_madvise_cold(struct machine *m, int pid, uint64_t va, uint64_t len)
@@ -262,7 +266,7 @@ static void mapped_table(void *ctx, uint64_t table_va, pte_t *table)
 	unsigned first, last;
 
 	table_span(table_va, a->start, a->end, &first, &last);
-	for (unsigned i = first; i < last && !a->err; i++) {
+	for (unsigned i = first; i < last && !a->pages.err; i++) {
 		uint64_t pfn;
 
 		if (pte_val(table[i]) && pte_present(a->m->L, table[i]) && (pfn = vm_normal_page(a->m, table[i])))
@@ -273,16 +277,27 @@ static void mapped_table(void *ctx, uint64_t table_va, pte_t *table)
 static int mapped_vma(struct advice *a)
 {
 	advise_tables(a, mapped_table);
-	return a->err;
+	return a->pages.err;
 }
 
-int mm_reclaim(struct machine *m, int pid, uint64_t va, uint64_t len)
+int collect_mapped_pages(struct machine *m, int pid, uint64_t va, uint64_t len, struct page_list *l)
 {
 	struct advice a = { 0 };
 	int rc = madvise_walk(m, pid, va, len, mapped_vma, &a);
 
+	putback(m, &a.pages);
+	*l = a.pages;
+	return rc;
+}
+
+int mm_reclaim(struct machine *m, int pid, uint64_t va, uint64_t len)
+{
+	struct advice a = { .pid = pid };
+	int rc = collect_mapped_pages(m, pid, va, len, &a.pages);
+
+	a.m = m;
 	if (rc == -EINVAL)
-		a.npages = 0;
+		a.pages.n = 0;
 	reclaim_isolated(&a);
 	return rc == -ENOMEM ? 0 : rc;
 }

@@ -196,62 +196,21 @@ static int migrate_page(struct machine *m, uint64_t pfn)
 	return rc;
 }
 
-struct collect {
-	struct machine *m;
-	uint64_t start, end;
-	uint64_t *pages;
-	size_t n, cap;
-	int err;
-};
-
-static void collect_table(void *ctx, uint64_t table_va, pte_t *table)
-{
-	struct collect *c = ctx;
-	unsigned first, last;
-
-	table_span(table_va, c->start, c->end, &first, &last);
-	for (unsigned i = first; i < last && !c->err; i++) {
-		uint64_t pfn;
-
-		if (!pte_val(table[i]) || !pte_present(c->m->L, table[i]) || !(pfn = vm_normal_page(c->m, table[i])) ||
-		    (frame_of(&c->m->frames, pfn)->flags & FRAME_ISOLATED))
-			continue;
-		if (c->n == c->cap) {
-			size_t cap = c->cap ? c->cap * 2 : 16;
-			uint64_t *v = realloc(c->pages, cap * sizeof(*v));
-
-			if (!v) {
-				c->err = -ENOMEM;
-				return;
-			}
-			c->pages = v;
-			c->cap = cap;
-		}
-		frame_of(&c->m->frames, pfn)->flags |= FRAME_ISOLATED;
-		c->pages[c->n++] = pfn;
-	}
-}
-
 int mm_migrate(struct machine *m, int pid, uint64_t va, uint64_t len)
 {
-	struct mm *mm = &m->procs[pid];
-	struct collect c = { m, va, 0, NULL, 0, 0, 0 };
-	int rc = 0;
+	struct page_list l;
+	int rc = collect_mapped_pages(m, pid, va, len, &l);
 
-	len = (len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	if (!user_range_ok(va, len))
-		return -EINVAL;
-	c.end = va + len;
-	/* each page once, however many entries of the range map it */
-	pgtable_walk_tables(&m->frames, m->L, mm->pgd, va, c.end, collect_table, &c);
-	for (size_t i = 0; i < c.n; i++)
-		frame_of(&m->frames, c.pages[i])->flags &= (uint16_t)~FRAME_ISOLATED;
-	for (size_t i = 0; i < c.n && !c.err; i++) {
-		int r = migrate_page(m, c.pages[i]);
+	if (rc == -EINVAL)
+		return rc;
+	rc = 0;
+	for (size_t i = 0; i < l.n && !l.err; i++) {
+		int r = migrate_page(m, l.pfn[i]);
 
 		if (r && !rc)
 			rc = r;
 	}
-	free(c.pages);
-	return c.err ? c.err : rc;
+	free(l.pfn);
+	free(l.va);
+	return l.err ? l.err : rc;
 }

@@ -80,6 +80,19 @@ void rmap_add(struct machine *m, uint64_t pfn);
 /* Unmap one entry's frame: rmap and reference dropped. */
 void rmap_remove(struct machine *m, uint64_t pfn);
 
+/* Pages taken off the LRU (folio_isolate_lru()), each once however many
+ * entries map it, with where each was found (madvise.c) */
+struct page_list {
+	uint64_t *pfn, *va;
+	size_t n, cap;
+	int err; /* -ENOMEM when the list could not grow */
+};
+/* The pages a process maps in [va, va + len): 0, -ENOMEM past a hole (the
+ * mapped parts collected), -EINVAL for a bad range. The pages come back
+ * off the LRU no more (FRAME_ISOLATED clear), for the caller to work on in
+ * turn; free l->pfn and l->va after. */
+int collect_mapped_pages(struct machine *m, int pid, uint64_t va, uint64_t len, struct page_list *l);
+
 /* where a page was found mapped: the rmap walk starts there */
 struct page_ref {
 	int pid;
