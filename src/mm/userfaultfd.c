@@ -90,37 +90,63 @@ static void set_uffd_flags(struct machine *m, struct vma *vma, bool wp)
 		vma_set_page_prot(m, vma);
 }
 
-/* userfaultfd_register() with UFFDIO_REGISTER_MODE_WP */
-int mm_uffd_register(struct machine *m, int pid, uint64_t va, uint64_t len)
-{
-	struct mm *mm = &m->procs[pid];
-	struct uffd *u = &mm->uffd;
-	uint64_t end = va + len;
-	bool found = false;
-	int rc;
+/* a VMA's own refusal of a (un)registration, 0 when it takes it */
+typedef int (*vma_check_fn)(const struct uffd *u, const struct vma *vma);
 
-	if (!u->open)
-		return -EBADF;
-	if (!layout_has_uffd_wp(m))
-		return -EINVAL; /* MODE_WP without CONFIG_HAVE_ARCH_USERFAULTFD_WP */
-	rc = validate_range(va, len);
-	if (rc)
-		return rc;
-	/* every VMA of the range first: a refusal changes nothing */
+/* Every VMA of [va, end) checked before anything changes, in address
+ * order: EINVAL when none is there (vma_find(); holes inside are fine),
+ * else the first refusal */
+static int check_range_vmas(const struct mm *mm, uint64_t va, uint64_t end, vma_check_fn check)
+{
+	bool found = false;
+
 	for (size_t i = 0; i < mm->nvmas; i++) {
-		struct vma *v = &mm->vmas[i];
+		const struct vma *v = &mm->vmas[i];
+		int rc;
 
 		if (v->end <= va || v->start >= end)
 			continue;
 		found = true;
-		if (!vma_can_userfault_wp(u, v))
-			return -EINVAL;
-		if (!(v->vm_flags & VM_MAYWRITE))
-			return -EPERM;
+		rc = check(&mm->uffd, v);
+		if (rc)
+			return rc;
 	}
-	if (!found)
-		return -EINVAL; /* vma_find(): no VMA in the range (holes inside it are fine) */
-	rc = vma_split_range(mm, va, end);
+	return found ? 0 : -EINVAL;
+}
+
+/* register: vma_can_userfault(), then VM_MAYWRITE */
+static int register_check(const struct uffd *u, const struct vma *vma)
+{
+	if (!vma_can_userfault_wp(u, vma))
+		return -EINVAL;
+	return (vma->vm_flags & VM_MAYWRITE) ? 0 : -EPERM;
+}
+
+/* unregister: vma_can_userfault() with the VMA's own flags, so a file VMA
+ * passes only while it is registered for WP alone under WP_ASYNC */
+static int unregister_check(const struct uffd *u, const struct vma *vma)
+{
+	if (vma->backing == BACKING_FILE && !((u->features & UFFD_FEATURE_WP_ASYNC) && (vma->vm_flags & VM_UFFD_WP)))
+		return -EINVAL;
+	return 0;
+}
+
+/* userfaultfd_register() with UFFDIO_REGISTER_MODE_WP */
+int mm_uffd_register(struct machine *m, int pid, uint64_t va, uint64_t len)
+{
+	struct mm *mm = &m->procs[pid];
+	uint64_t end = va + len;
+	int rc;
+
+	if (!mm->uffd.open)
+		return -EBADF;
+	if (!layout_has_uffd_wp(m))
+		return -EINVAL; /* MODE_WP without CONFIG_HAVE_ARCH_USERFAULTFD_WP */
+	rc = validate_range(va, len);
+	if (!rc)
+		rc = check_range_vmas(mm, va, end, register_check);
+	if (!rc)
+		rc = vma_split_range(mm, va, end);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < mm->nvmas; i++)
@@ -225,28 +251,15 @@ int mm_uffd_unregister(struct machine *m, int pid, uint64_t va, uint64_t len)
 {
 	struct mm *mm = &m->procs[pid];
 	uint64_t end = va + len;
-	bool found = false;
 	int rc;
 
 	if (!mm->uffd.open)
 		return -EBADF;
 	rc = validate_range(va, len);
-	if (rc)
-		return rc;
-	for (size_t i = 0; i < mm->nvmas; i++) {
-		struct vma *v = &mm->vmas[i];
-
-		if (v->end <= va || v->start >= end)
-			continue;
-		found = true;
-		/* vma_can_userfault() with the VMA's own flags: a file VMA
-		 * passes only while it is registered for WP alone under WP_ASYNC */
-		if (v->backing == BACKING_FILE && !((mm->uffd.features & UFFD_FEATURE_WP_ASYNC) && (v->vm_flags & VM_UFFD_WP)))
-			return -EINVAL;
-	}
-	if (!found)
-		return -EINVAL;
-	rc = vma_split_range(mm, va, end);
+	if (!rc)
+		rc = check_range_vmas(mm, va, end, unregister_check);
+	if (!rc)
+		rc = vma_split_range(mm, va, end);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < mm->nvmas; i++) {
