@@ -16,14 +16,9 @@
 #include <unistd.h>
 
 #include "live/live_ctl.h"
+#include "mm/pagemap_bits.h"
+#include "scenario/pagemap_line.h"
 
-/* pagemap bits (Documentation/admin-guide/mm/pagemap.rst) */
-#define PM_SOFT_DIRTY (UINT64_C(1) << 55)
-#define PM_MMAP_EXCLUSIVE (UINT64_C(1) << 56)
-#define PM_UFFD_WP (UINT64_C(1) << 57)
-#define PM_FILE (UINT64_C(1) << 61)
-#define PM_SWAP (UINT64_C(1) << 62)
-#define PM_PRESENT (UINT64_C(1) << 63)
 
 static const char *errno_text(int err, char *buf, size_t size)
 {
@@ -196,42 +191,26 @@ static void do_access(struct controller *ctl, struct live_request *rq)
 		ctl_fail(ctl, "read 0x%" PRIx64 ", expected 0x%" PRIx64, rp.value, ac->value);
 }
 
-static unsigned pagemap_keys(uint64_t pm)
-{
-	return ((pm & PM_PRESENT) ? SCN_PM_PRESENT : 0) | ((pm & PM_SWAP) ? SCN_PM_SWAP : 0) |
-	       ((pm & PM_FILE) ? SCN_PM_FILE : 0) | ((pm & PM_MMAP_EXCLUSIVE) ? SCN_PM_EXCLUSIVE : 0) |
-	       ((pm & PM_UFFD_WP) ? SCN_PM_UFFD_WP : 0) | ((pm & PM_SOFT_DIRTY) ? SCN_PM_SOFT_DIRTY : 0);
-}
-
-static const char *const pm_key_names[] = { "present", "swap", "file", "exclusive", "uffd-wp", "soft-dirty" };
-
 /* one page's pagemap line, or its check against `expect pagemap`; false
  * once the check failed */
 static bool pagemap_page(struct controller *ctl, uint64_t index, uint64_t entry)
 {
 	const struct scn_command *c = ctl->cmd;
-	unsigned k = pagemap_keys(entry);
-	char page[160];
+	unsigned k = scn_pagemap_keys(entry);
+	char page[160], line[400];
 
 	snprintf(page, sizeof(page), "%s %s[%" PRIu64 "]", ctl->p->processes[c->process],
 		 ctl->p->regions[c->range.region], index);
 	if (c->op == SCN_OP_PAGEMAP) {
+		scn_pagemap_line(line, sizeof(line), page, k);
 		if (ctl->opt->observe)
-			fprintf(ctl->opt->observe, "%s present=%d swap=%d file=%d exclusive=%d uffd-wp=%d soft-dirty=%d\n",
-				page, !!(k & SCN_PM_PRESENT), !!(k & SCN_PM_SWAP), !!(k & SCN_PM_FILE),
-				!!(k & SCN_PM_EXCLUSIVE), !!(k & SCN_PM_UFFD_WP), !!(k & SCN_PM_SOFT_DIRTY));
+			fprintf(ctl->opt->observe, "%s\n", line);
 		return true;
 	}
-	for (unsigned b = 0; b < 6; b++) {
-		unsigned bit = 1u << b;
-
-		if (!(c->pagemap.keys & bit) || (k & bit) == (c->pagemap.values & bit))
-			continue;
-		ctl_fail(ctl, "%s pagemap %s=%d, expected %d", page, pm_key_names[b], !!(k & bit),
-			 !!(c->pagemap.values & bit));
-		return false;
-	}
-	return true;
+	if (!scn_pagemap_check(&c->pagemap, page, k, line, sizeof(line)))
+		return true;
+	ctl_fail(ctl, "%s", line);
+	return false;
 }
 
 static void do_pagemap(struct controller *ctl, struct live_request *rq)

@@ -17,29 +17,38 @@
 #include <unistd.h>
 
 #include "live/live_internal.h"
+#include "mm/pagemap_bits.h"
 #include "live/live_uapi.h"
 #include "ptesim/layout.h"
+
+/* This process's pagemap entry for page, 0 when it cannot be read */
+static uint64_t self_pagemap(const volatile uint64_t *page)
+{
+	uint64_t entry = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &entry, sizeof(entry), (off_t)((uintptr_t)page / LIVE_PAGE * sizeof(entry))) !=
+	    (ssize_t)sizeof(entry))
+		entry = 0;
+	close(fd);
+	return entry;
+}
 
 /* CONFIG_MEM_SOFT_DIRTY shows in pagemap: a new VMA is soft-dirty
  * (VM_SOFTDIRTY), so its written page is too. */
 bool live_kernel_has_soft_dirty(void)
 {
-	uint64_t entry = 0;
+	uint64_t entry;
 	volatile uint64_t *page = mmap(NULL, LIVE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	int fd;
 
 	if ((void *)page == MAP_FAILED)
 		return false;
 	*page = 1;
-	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (pread(fd, &entry, sizeof(entry), (off_t)((uintptr_t)page / LIVE_PAGE * sizeof(entry))) !=
-		    (ssize_t)sizeof(entry))
-			entry = 0;
-		close(fd);
-	}
+	entry = self_pagemap(page);
 	munmap((void *)page, LIVE_PAGE);
-	return entry & (UINT64_C(1) << 55);
+	return entry & PM_SOFT_DIRTY;
 }
 
 /* A read fault on a fresh private anonymous page maps the shared zero
@@ -48,21 +57,13 @@ uint64_t live_zero_pfn(void)
 {
 	uint64_t entry = 0;
 	volatile uint64_t *page = mmap(NULL, LIVE_PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	int fd;
 
 	if ((void *)page == MAP_FAILED)
 		return 0;
-	if (!madvise((void *)page, LIVE_PAGE, MADV_NOHUGEPAGE) && *page == 0) {
-		fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			if (pread(fd, &entry, sizeof(entry), (off_t)((uintptr_t)page / LIVE_PAGE * sizeof(entry))) !=
-			    (ssize_t)sizeof(entry))
-				entry = 0;
-			close(fd);
-		}
-	}
+	if (!madvise((void *)page, LIVE_PAGE, MADV_NOHUGEPAGE) && *page == 0)
+		entry = self_pagemap(page);
 	munmap((void *)page, LIVE_PAGE);
-	return (entry >> 63) ? entry & ((UINT64_C(1) << 55) - 1) : 0;
+	return (entry & PM_PRESENT) ? entry & PM_PFRAME_MASK : 0;
 }
 
 bool live_may_swap(const struct scn_program *p)

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "live/live_internal.h"
+#include "mm/pagemap_bits.h"
 #include "live/live_uapi.h"
 
 /* A scenario access of the main thread or of a writer: where a fault
@@ -496,9 +497,6 @@ static void clear_refs(const struct live_request *rq, struct live_reply *rp)
 	close(fd);
 }
 
-#define PM_PFN_MASK ((UINT64_C(1) << 55) - 1)
-#define PM_MMAP_EXCLUSIVE (UINT64_C(1) << 56)
-#define PM_PRESENT (UINT64_C(1) << 63)
 
 /*
  * reclaim: MADV_PAGEOUT, the closest the kernel offers to pressure on
@@ -528,7 +526,7 @@ static void reclaim(const struct live_request *rq, struct live_reply *rp)
 			return;
 		}
 		for (size_t j = 0; j < n; j++) {
-			uint64_t e = rp->pagemap[j], pfn = e & PM_PFN_MASK;
+			uint64_t e = rp->pagemap[j], pfn = e & PM_PFRAME_MASK;
 
 			if (!(e & PM_PRESENT) || (e & PM_MMAP_EXCLUSIVE) || (pfn && pfn == rq->value))
 				continue;

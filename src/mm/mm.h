@@ -13,6 +13,7 @@
 
 #include "hw/mmu.h"
 #include "mm/entry_memo.h"
+#include "mm/pagemap_bits.h"
 #include "mm/machine.h"
 
 /* vm_flags (include/linux/mm.h); VM_SOFTDIRTY is 0 without soft-dirty */
@@ -236,13 +237,6 @@ long mm_pagemap_scan(struct machine *m, int pid, struct pm_scan_arg *arg);
 uint64_t mm_pagemap(struct machine *m, int pid, uint64_t va);
 /* n consecutive pages from va into out[] */
 void mm_pagemap_range(struct machine *m, int pid, uint64_t va, uint64_t n, uint64_t *out);
-#define PM_PFRAME_MASK ((UINT64_C(1) << 55) - 1)
-#define PM_SOFT_DIRTY (UINT64_C(1) << 55)
-#define PM_MMAP_EXCLUSIVE (UINT64_C(1) << 56)
-#define PM_UFFD_WP (UINT64_C(1) << 57)
-#define PM_FILE (UINT64_C(1) << 61)
-#define PM_SWAP (UINT64_C(1) << 62)
-#define PM_PRESENT (UINT64_C(1) << 63)
 
 struct vma *find_vma(struct mm *mm, uint64_t va);
 pte_t *mm_pte(struct machine *m, struct mm *mm, uint64_t va, bool alloc);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check/check.h"
+#include "scenario/pagemap_line.h"
 #include "ptesim/pte.h"
 
 #include "scenario/run_internal.h"
@@ -282,38 +283,21 @@ static void do_access(struct runner *rn, uint32_t proc, int pid)
 		set_fail(rn, NULL, "read 0x%" PRIx64 ", expected 0x%" PRIx64, value, ac->value);
 }
 
-static unsigned pagemap_keys(uint64_t pm)
-{
-	return ((pm & PM_PRESENT) ? SCN_PM_PRESENT : 0) | ((pm & PM_SWAP) ? SCN_PM_SWAP : 0) |
-	       ((pm & PM_FILE) ? SCN_PM_FILE : 0) | ((pm & PM_MMAP_EXCLUSIVE) ? SCN_PM_EXCLUSIVE : 0) |
-	       ((pm & PM_UFFD_WP) ? SCN_PM_UFFD_WP : 0) | ((pm & PM_SOFT_DIRTY) ? SCN_PM_SOFT_DIRTY : 0);
-}
-
-static const char *const pm_key_names[] = { "present", "swap", "file", "exclusive", "uffd-wp", "soft-dirty" };
-
 static void do_pagemap(struct runner *rn, uint32_t proc, int pid, bool expect)
 {
 	const struct scn_range *rg = &rn->cmd->range;
 
 	for (uint64_t i = rg->first; i < rg->first + rg->count; i++) {
 		uint64_t va = page_va(rn, proc, rg->region, i);
-		unsigned k = pagemap_keys(mm_pagemap(&rn->m, pid, va));
-		char page[64];
+		unsigned k = scn_pagemap_keys(mm_pagemap(&rn->m, pid, va));
+		char page[64], line[256];
 
 		name_page(rn, pid, va, page, sizeof(page));
 		if (!expect) {
-			observe(rn, "%s present=%d swap=%d file=%d exclusive=%d uffd-wp=%d soft-dirty=%d", page,
-				!!(k & SCN_PM_PRESENT), !!(k & SCN_PM_SWAP), !!(k & SCN_PM_FILE),
-				!!(k & SCN_PM_EXCLUSIVE), !!(k & SCN_PM_UFFD_WP), !!(k & SCN_PM_SOFT_DIRTY));
-			continue;
-		}
-		for (unsigned b = 0; b < 6; b++) {
-			unsigned bit = 1u << b;
-
-			if (!(rn->cmd->pagemap.keys & bit) || (k & bit) == (rn->cmd->pagemap.values & bit))
-				continue;
-			set_fail(rn, NULL, "%s pagemap %s=%d, expected %d", page, pm_key_names[b], !!(k & bit),
-				 !!(rn->cmd->pagemap.values & bit));
+			scn_pagemap_line(line, sizeof(line), page, k);
+			observe(rn, "%s", line);
+		} else if (scn_pagemap_check(&rn->cmd->pagemap, page, k, line, sizeof(line))) {
+			set_fail(rn, NULL, "%s", line);
 			return;
 		}
 	}
