@@ -297,7 +297,7 @@ static void check_page(struct runner *rn, uint32_t proc, int pid, uint32_t reg, 
 	/* a uffd-wp marker where a file or shmem page was: reclaim or zap
 	 * took the entry, and its soft-dirty with it (the data is in the
 	 * page cache); the protection stays */
-	if (is_pte_marker(rn->L, __pte(entry_at(rn, pid, va))))
+	if ((pm & PM_SWAP) && is_pte_marker(rn->L, __pte(entry_at(rn, pid, va))))
 		rm->track[i] &= (uint8_t)~TRACK_WRITTEN;
 	check_uffd_page(rn, proc, pid, reg, i, pm);
 	if ((rm->track[i] & TRACK_WRITTEN) && ptesim_layout_has(rn->L, PTESIM_FEAT_SOFT_DIRTY) &&
