@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The simulator against this machine's kernel: every bundled scenario and
- * a fixed set of generated ones must show the same pagemap lines and the
- * same results on both (soft-dirty only where the kernel has it; the
- * bundled files without their pte commands, which the kernel cannot run).
+ * The simulator against this machine's kernel: every bundled scenario (the
+ * library in scenarios/ and those of tests/scenarios/) and a fixed set of
+ * generated ones must show the same pagemap lines and the same results on
+ * both (soft-dirty only where the kernel has it; the bundled files without
+ * their pte commands, which the kernel cannot run).
  * Also the generator's promises (same seed, same text; every scenario
  * parses and passes on the simulator) and the minimiser's.
  */
@@ -59,29 +60,33 @@ static int is_scenario(const struct dirent *d)
 START_TEST(bundled_scenarios_agree)
 {
 	const char *root = getenv("PTESIM_SOURCE_ROOT");
-	struct dirent **names;
+	const char *const dirs[] = { "tests/scenarios", "scenarios" };
 	struct counts c = { 0 };
-	char dir[4096];
-	int n;
 
-	snprintf(dir, sizeof(dir), "%s/tests/scenarios", root ? root : ".");
-	n = scandir(dir, &names, is_scenario, alphasort);
-	ck_assert_msg(n > 0, "no scenarios in %s", dir);
-	for (int i = 0; i < n; i++) {
-		struct scn_program *p, copy;
-		struct scn_command *commands;
-		char path[4400], err[512];
+	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		struct dirent **names;
+		char dir[4096];
+		int n;
 
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-		ck_assert_msg(scn_parse_file(path, &p, err, sizeof(err)) == 0, "%s", err);
-		/* the kernel cannot run pte commands; the rest of the file it can */
-		ck_assert(kdiff_without_pte(p, &copy, &commands));
-		diff_one(&copy, path, &c);
-		free(commands);
-		scn_program_free(p);
-		free(names[i]);
+		snprintf(dir, sizeof(dir), "%s/%s", root ? root : ".", dirs[d]);
+		n = scandir(dir, &names, is_scenario, alphasort);
+		ck_assert_msg(n > 0, "no scenarios in %s", dir);
+		for (int i = 0; i < n; i++) {
+			struct scn_program *p, copy;
+			struct scn_command *commands;
+			char path[4400], err[512];
+
+			snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+			ck_assert_msg(scn_parse_file(path, &p, err, sizeof(err)) == 0, "%s", err);
+			/* the kernel cannot run pte commands; the rest of the file it can */
+			ck_assert(kdiff_without_pte(p, &copy, &commands));
+			diff_one(&copy, path, &c);
+			free(commands);
+			scn_program_free(p);
+			free(names[i]);
+		}
+		free(names);
 	}
-	free(names);
 	printf("bundled scenarios (pte commands left out): %u compared, %u skipped, %u differences\n", c.compared, c.skipped,
 	       c.differences);
 	fflush(stdout); /* a failed check ends this process without flushing */
