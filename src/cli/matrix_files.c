@@ -48,24 +48,10 @@ static char *title_of(const char *path)
 	return strdup(slash ? slash + 1 : path);
 }
 
-/* Whether the file's layout line names every layout it refers to, as
- * `ptesim run` requires before running it. */
-static int check_layout_line(const struct scn_program *p)
-{
-	for (size_t i = 0; i < p->header.nlayouts; i++)
-		if (!ptesim_layout_find(p->header.layouts[i])) {
-			fprintf(stderr, "%s: error: unknown layout '%s' in the layout line\n", p->filename,
-				p->header.layouts[i]);
-			return EXIT_USAGE;
-		}
-	return 0;
-}
-
 static int add_file(struct matrix *m, const char *path)
 {
 	struct matrix_row *row;
 	char err[512];
-	int rc;
 
 	if (m->nrows == m->capacity) {
 		size_t cap = m->capacity ? 2 * m->capacity : 64;
@@ -88,8 +74,7 @@ static int add_file(struct matrix *m, const char *path)
 	row->title = title_of(path);
 	if (!row->file || !row->name || !row->title)
 		return usage_error("matrix: out of memory");
-	rc = check_layout_line(row->program);
-	return rc;
+	return 0;
 }
 
 static int by_name(const void *a, const void *b)
