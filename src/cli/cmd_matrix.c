@@ -73,6 +73,21 @@ static bool want_colour(void)
 	return isatty(STDOUT_FILENO) && !(no && *no);
 }
 
+/* The library's files are named from the current directory when they
+ * are below it, as a user would name them ("scenarios/x.pts"). */
+static const char *below_cwd(const char *dir)
+{
+	char cwd[4096];
+	size_t len;
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		return dir;
+	len = strlen(cwd);
+	if (len > 1 && !strncmp(dir, cwd, len) && dir[len] == '/' && dir[len + 1])
+		return dir + len + 1;
+	return dir;
+}
+
 int cmd_matrix(int argc, char **argv)
 {
 	struct layout_list named = { 0 }, loaded = { 0 };
@@ -110,7 +125,7 @@ int cmd_matrix(int argc, char **argv)
 	if (!rc && !nfiles) {
 		rc = scenario_library_dir(library, sizeof(library));
 		if (!rc)
-			rc = matrix_add_path(&m, library);
+			rc = matrix_add_path(&m, below_cwd(library));
 	}
 	if (!rc) {
 		matrix_run(&m);

@@ -101,7 +101,7 @@ static void pad(FILE *out, int n)
 
 static void print_legend(FILE *out)
 {
-	fputs("* as the file declares with expect-result   ! not as declared (no declaration: pass or n/a)\n"
+	fputs("* the result the file declares with expect-result   ! not the declared result (undeclared: pass, n/a)\n"
 	      "FAIL VIOLATION: an invariant broke   FAIL expect: an expectation of the file failed\n"
 	      "n/a: the layout lacks what the file requires, or the file's layout line leaves it out\n",
 	      out);
