@@ -43,6 +43,8 @@ static int choose_layouts(struct matrix *m, struct layout_list *named, struct la
 			else if (!strcmp(ptesim_layout_name(cols->items[k]), ptesim_layout_name(L)))
 				return usage_error("matrix: two layouts named '%s'", ptesim_layout_name(L));
 		}
+		if (!seen && cols->n == (int)(sizeof(cols->items) / sizeof(cols->items[0])))
+			return usage_error("too many layouts");
 		if (!seen)
 			cols->items[cols->n++] = L;
 	}

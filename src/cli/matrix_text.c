@@ -69,7 +69,10 @@ static void wrap_header(struct column *col, const char *name)
 			const char *dash = strchr(name, '-');
 			int len = dash ? (int)(dash - name) + 1 : (int)strlen(name);
 
-			if (used && used + len > col->width)
+			/* the last line takes what is left */
+			if (used && used + len > col->width && col->nlines < HEADER_LINES)
+				break;
+			if (used + len >= (int)sizeof(col->lines[0]) && used)
 				break;
 			if (used + len >= (int)sizeof(col->lines[0]))
 				len = (int)sizeof(col->lines[0]) - 1 - used;
