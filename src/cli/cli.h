@@ -44,6 +44,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_helper(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_matrix(int argc, char **argv);
 int cmd_kernel_run(int argc, char **argv);
 int cmd_kernel_diff(int argc, char **argv);
 int cmd_gen(int argc, char **argv);

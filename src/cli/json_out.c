@@ -54,6 +54,17 @@ void json_hex(struct json *j, const char *k, uint64_t value)
 	json_str(j, k, buf);
 }
 
+void json_bool(struct json *j, const char *k, int value)
+{
+	key(j, k);
+	fputs(value ? "true" : "false", j->out);
+}
+
+void json_key(struct json *j, const char *k)
+{
+	key(j, k);
+}
+
 void json_null(struct json *j, const char *k)
 {
 	key(j, k);

@@ -16,6 +16,9 @@ void json_str(struct json *j, const char *key, const char *value);
 void json_u64(struct json *j, const char *key, uint64_t value);
 void json_hex(struct json *j, const char *key, uint64_t value);
 void json_null(struct json *j, const char *key);
+void json_bool(struct json *j, const char *key, int value);
+/* Writes the key only; the caller writes the value (an array, an object). */
+void json_key(struct json *j, const char *key);
 void json_end(struct json *j);
 /* A JSON string literal with escapes. */
 void json_string(FILE *out, const char *s);

@@ -8,6 +8,10 @@ static void print_usage(FILE *out)
 {
 	fputs("usage: ptesim COMMAND [ARGS]\n"
 	      "\n"
+	      "  matrix [FILE|DIR...] [--layout NAME[,NAME]|all] [--layout-file F]... [--format text|markdown|json]\n"
+	      "                                            every scenario (the library by default) on every\n"
+	      "                                            layout: a table of pass/FAIL/n/a, the failures, and\n"
+	      "                                            exit 1 when a result is not the declared one\n"
 	      "  run FILE... [--layout NAME[,NAME]|all] [--layout-file F] [--trace]\n"
 	      "                                            run scenarios; one result line per layout\n"
 	      "  layouts [--layout-file F]                 the layouts, one line each\n"
@@ -42,6 +46,7 @@ int main(int argc, char **argv)
 		{ "layouts", cmd_layouts }, { "layout", cmd_layout }, { "decode", cmd_decode },
 		{ "encode", cmd_encode },   { "diff", cmd_diff },     { "helper", cmd_helper },
 		{ "bench", cmd_bench },    { "run", cmd_run },       { "kernel-run", cmd_kernel_run },
+		{ "matrix", cmd_matrix },
 		{ "kernel-diff", cmd_kernel_diff }, { "gen", cmd_gen },
 	};
 

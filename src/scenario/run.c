@@ -589,7 +589,7 @@ void scn_run(const struct scn_program *p, const ptesim_layout *L, const struct r
 	runner_destroy(&rn);
 }
 
-static const struct scn_expect_result *declared(const struct scn_program *p, const ptesim_layout *L)
+const struct scn_expect_result *scn_declared_result(const struct scn_program *p, const ptesim_layout *L)
 {
 	for (size_t i = 0; i < p->header.nresults; i++)
 		if (!strcmp(p->header.results[i].layout, ptesim_layout_name(L)))
@@ -599,7 +599,7 @@ static const struct scn_expect_result *declared(const struct scn_program *p, con
 
 bool scn_result_as_declared(const struct scn_program *p, const ptesim_layout *L, const struct run_result *r)
 {
-	const struct scn_expect_result *d = declared(p, L);
+	const struct scn_expect_result *d = scn_declared_result(p, L);
 
 	if (!d || !d->fail)
 		return r->status != RUN_FAIL;

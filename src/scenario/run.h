@@ -47,5 +47,7 @@ void scn_result_line(const struct scn_program *p, const ptesim_layout *L, const 
  * declaration: pass or n/a; a declared violation: it is among those found). */
 bool scn_result_as_declared(const struct scn_program *p, const ptesim_layout *L,
 			    const struct run_result *r);
+/* The program's `expect-result` for the layout (by name), or NULL. */
+const struct scn_expect_result *scn_declared_result(const struct scn_program *p, const ptesim_layout *L);
 
 #endif
