@@ -220,9 +220,9 @@ int cmd_explore(int argc, char **argv)
 	for (unsigned i = 0; i < res.nfound; i++) {
 		const struct explore_counterexample *c = &res.found[i];
 
-		printf("violation %s in %u step%s: %s\n", scn_violation_name(c->violation), c->steps,
-		       c->steps == 1 ? "" : "s", c->detail);
-		printf("%s\n", c->scenario);
+		printf("violation %s in %u step%s\n%s", scn_violation_name(c->violation), c->steps,
+		       c->steps == 1 ? "" : "s", c->scenario);
+		printf("# ptesim run: %s\n\n", c->detail);
 		if (out_dir && save(out_dir, c))
 			rc = EXIT_USAGE;
 	}

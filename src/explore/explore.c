@@ -22,7 +22,6 @@ struct text {
 	unsigned writes;   /* values written so far: write k stores k */
 	unsigned steps;
 	const struct search *s;
-	struct run_result last; /* the result of the last command */
 };
 
 static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -76,7 +75,6 @@ static void put_command(void *ctx, const struct xop *op, unsigned k, const struc
 	else if (vocab_op_outcome(c->op) == VOCAB_OUTCOME_ERRNO && rn->last_errno)
 		put(t, " -> %s", scn_errno_name(rn->last_errno));
 	put(t, "\n");
-	t->last = *rn->r;
 }
 
 static int counterexample(struct search *s, const struct sighting *v, struct explore_counterexample *out)
@@ -91,11 +89,13 @@ static int counterexample(struct search *s, const struct sighting *v, struct exp
 	int rc;
 
 	put(&t, "# The shortest sequence that breaks %s on %s, found by ptesim explore\n", vname, layout);
-	if (!builtin)
-		put(&t, "# (a layout from a file: run with --layout-file)\n");
-	if (builtin)
-		put(&t, "layout %s\n", layout);
-	put(&t, "%sexpect-result %s fail %s\n", s->menu->setup_header, layout, vname);
+	if (builtin) {
+		put(&t, "layout %s\n%sexpect-result %s fail %s\n", layout, s->menu->setup_header, layout, vname);
+	} else {
+		/* expect-result names built-in layouts only */
+		put(&t, "# %s is a layout file's: run this with --layout-file; it fails with %s\n%s", layout, vname,
+		    s->menu->setup_header);
+	}
 	put(&t, "%s", s->menu->setup_text);
 	if (runner_init(&rn, s->menu->p, opt->layout, s->root.opt, &r)) {
 		runner_destroy(&rn);
@@ -112,12 +112,12 @@ static int counterexample(struct search *s, const struct sighting *v, struct exp
 	out->violation = (enum scn_violation)v->violation;
 	out->steps = t.steps;
 	out->scenario = t.buf;
-	snprintf(out->detail, sizeof(out->detail), "%s", t.last.violation ? t.last.detail : "");
 	return 0;
 }
 
-/* The file must break the invariant when run alone: checked, not assumed. */
-static bool reproduces(const struct explore_options *opt, const struct explore_counterexample *c)
+/* The file must break the invariant when run alone: checked, not assumed.
+ * Its result line, as `ptesim run` prints it, becomes the detail. */
+static bool reproduces(const struct explore_options *opt, struct explore_counterexample *c)
 {
 	static const struct run_options quiet = { 0 };
 	struct scn_program *p;
@@ -128,7 +128,9 @@ static bool reproduces(const struct explore_options *opt, const struct explore_c
 	if (scn_parse(c->scenario, "<counterexample>", &p, err, sizeof(err)))
 		return false;
 	scn_run(p, opt->layout, &quiet, &r);
-	ok = r.status == RUN_FAIL && (r.violations & 1u << c->violation) && scn_result_as_declared(p, opt->layout, &r);
+	ok = r.status == RUN_FAIL && (r.violations & 1u << c->violation);
+	if (ok)
+		scn_result_line(p, opt->layout, &r, c->detail, sizeof(c->detail));
 	scn_program_free(p);
 	return ok;
 }

@@ -295,6 +295,10 @@ bool menu_op_enabled(const struct menu *m, const struct xop *op, const struct ru
 		return op->ncmds > 1 ? !mm->uffd.open : mm->uffd.open;
 	case XOP_SCAN:
 		return mm->uffd.open;
+	case XOP_CLEAR_REFS:
+		/* CRIU owns soft-dirty once it has dumped a process: a clear by
+		 * anyone else between its dumps defeats it on every kernel */
+		return !rn->dumped[op->proc];
 	default:
 		return true;
 	}
