@@ -25,8 +25,10 @@ static void walk_table(void *ctx, uint64_t table_va, pte_t *table)
 {
 	struct walk *w = ctx;
 	struct mm *mm = &w->m->procs[w->pid];
+	unsigned first, last;
 
-	for (unsigned i = 0; i < PTRS_PER_TABLE && !w->failed; i++) {
+	table_span(table_va, w->m->mapped_lo, w->m->mapped_hi, &first, &last);
+	for (unsigned i = first; i < last && !w->failed; i++) {
 		uint64_t va = table_va + ((uint64_t)i << PAGE_SHIFT);
 
 		if (!pte_val(table[i]))
@@ -38,7 +40,8 @@ static void walk_table(void *ctx, uint64_t table_va, pte_t *table)
 	}
 }
 
-/* Calls fn on every non-zero entry of every live process; stops at the
+/* Calls fn on every non-zero entry of every live process (all of them lie
+ * in the hull of the VMAs the machine has had); stops at the
  * first violation it reports, and names its page. */
 static bool walk_all(struct machine *m, entry_fn fn, void *state, page_namer name, void *ctx,
 		     struct violation *v)
@@ -48,7 +51,8 @@ static bool walk_all(struct machine *m, entry_fn fn, void *state, page_namer nam
 
 		if (!m->procs[pid].alive)
 			continue;
-		pgtable_walk_tables(&m->frames, m->L, m->procs[pid].pgd, 0, TASK_SIZE, walk_table, &w);
+		/* entries are written only inside VMAs (mm_mmap_at keeps the hull) */
+		pgtable_walk_tables(&m->frames, m->L, m->procs[pid].pgd, m->mapped_lo, m->mapped_hi, walk_table, &w);
 		if (w.failed) {
 			name(ctx, (int)pid, w.failed_va, v->page, sizeof(v->page));
 			return false;
@@ -61,11 +65,16 @@ static bool encoding_entry(struct machine *m, int pid, struct vma *vma, uint64_t
 			   void *state, struct violation *v)
 {
 	struct ptesim_decoded d;
+	uint64_t e = pte_val(pte), *known = &m->encoding_ok[(e ^ (e >> 12) ^ (e >> 40)) & 255];
 
 	(void)pid, (void)vma, (void)va, (void)state;
-	ptesim_decode(m->L, pte_val(pte), &d);
-	if (d.kind != PTESIM_KIND_INVALID)
+	if (*known == e)
 		return false;
+	ptesim_decode(m->L, e, &d);
+	if (d.kind != PTESIM_KIND_INVALID) {
+		*known = e;
+		return false;
+	}
 	v->name = "pte-encoding";
 	snprintf(v->reason, sizeof(v->reason), "0x%016llx: %s", (unsigned long long)pte_val(pte), d.reason);
 	return true;
@@ -164,15 +173,20 @@ static bool count_entry(struct machine *m, int pid, struct vma *vma, uint64_t va
 
 bool check_refcount(struct machine *m, page_namer name, void *ctx, struct violation *v)
 {
-	struct counts c = { calloc(m->frames.n ? m->frames.n : 1, sizeof(uint32_t)), m->frames.n,
-			    calloc(m->swap.n ? m->swap.n : 1, sizeof(uint32_t)), m->swap.n };
+	size_t need = m->frames.n + m->swap.n + 1;
+	struct counts c;
 	bool ok;
 
-	if (!c.maps || !c.slots) {
-		free(c.maps);
-		free(c.slots);
-		return true; /* no memory to check with: say nothing rather than guess */
+	if (need > m->check_counts_cap) {
+		uint32_t *grown = realloc(m->check_counts, need * 2 * sizeof(*grown));
+
+		if (!grown)
+			return true; /* no memory to check with: say nothing rather than guess */
+		m->check_counts = grown;
+		m->check_counts_cap = need * 2;
 	}
+	memset(m->check_counts, 0, need * sizeof(*m->check_counts));
+	c = (struct counts){ m->check_counts, m->frames.n, m->check_counts + m->frames.n, m->swap.n };
 	ok = walk_all(m, count_entry, &c, name, ctx, v);
 	for (size_t off = 1; ok && off < c.nslots; off++) {
 		if (m->swap.slots[off].count == c.slots[off])
@@ -202,7 +216,5 @@ bool check_refcount(struct machine *m, page_namer name, void *ctx, struct violat
 							: "");
 		ok = false;
 	}
-	free(c.maps);
-	free(c.slots);
 	return ok;
 }

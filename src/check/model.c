@@ -253,3 +253,51 @@ bool model_own_value(struct model *mo, int pid, int region, size_t page, uint64_
 	*value = p->value;
 	return true;
 }
+
+int model_copy(struct model *dst, const struct model *src)
+{
+	for (size_t i = 0; i < dst->nregions; i++)
+		free(dst->regions[i].pages);
+	dst->nregions = 0;
+	for (size_t i = 0; i < dst->nobjects; i++)
+		free(dst->objects[i].values);
+	dst->nobjects = 0;
+	for (size_t i = 0; i < src->nregions; i++)
+		if (add_region(dst, &src->regions[i]))
+			return -ENOMEM;
+	for (size_t i = 0; i < src->nobjects; i++) {
+		const struct mobject *o = &src->objects[i];
+		struct mobject *d;
+
+		if (model_object(dst, o->id, o->npages))
+			return -ENOMEM;
+		d = find_object(dst, o->id);
+		memcpy(d->values, o->values, o->npages * sizeof(*o->values));
+	}
+	return 0;
+}
+
+/* What the explorer must tell states apart by; values are marked so that
+ * they can be renamed (only equality between them matters). */
+void model_emit_process(const struct model *mo, int pid, model_emit_fn emit, void *ctx)
+{
+	for (size_t i = 0; i < mo->nregions; i++) {
+		const struct mregion *r = &mo->regions[i];
+
+		if (r->pid != pid)
+			continue;
+		emit(ctx, (uint64_t)r->region << 32 | (uint64_t)r->shared << 1 | r->anon, false);
+		for (size_t p = 0; p < r->npages; p++) {
+			emit(ctx, r->pages[p].state, false);
+			if (r->pages[p].state == P_OWN || r->pages[p].state == P_LAZYFREE)
+				emit(ctx, r->pages[p].value, true);
+		}
+	}
+}
+
+void model_emit_objects(const struct model *mo, model_emit_fn emit, void *ctx)
+{
+	for (size_t i = 0; i < mo->nobjects; i++)
+		for (size_t p = 0; p < mo->objects[i].npages; p++)
+			emit(ctx, mo->objects[i].values[p], true);
+}

@@ -51,4 +51,13 @@ bool model_object_value(struct model *mo, uint32_t id, size_t page, uint64_t *va
  * after MADV_FREE, not a file page it has not copied). */
 bool model_own_value(struct model *mo, int pid, int region, size_t page, uint64_t *value);
 
+/* dst (from model_create) becomes a copy of src: 0 or -ENOMEM. */
+int model_copy(struct model *dst, const struct model *src);
+
+/* The model's state word by word, value words marked, for a canonical
+ * form of a search state: one process's regions, or every object. */
+typedef void (*model_emit_fn)(void *ctx, uint64_t word, bool value);
+void model_emit_process(const struct model *mo, int pid, model_emit_fn emit, void *ctx);
+void model_emit_objects(const struct model *mo, model_emit_fn emit, void *ctx);
+
 #endif

@@ -32,6 +32,9 @@ static void print_usage(FILE *out)
 	      "  kernel-diff --random N [--seed S] [--steps K] [--features LIST] [--save-dir DIR]\n"
 	      "                                            every pagemap line or result the kernel and a layout disagree on\n"
 	      "  gen --seed S --steps N [--features LIST]  a random scenario on stdout\n"
+	      "  explore --layout NAME|--layout-file F [--depth D] [--pages N] [--procs P] [--ops LIST]\n"
+	      "          [--invariants LIST] [--jobs J] [--max-states N] [--timeout S] [--out DIR]\n"
+	      "                                            the shortest sequence that breaks an invariant\n"
 	      "  bench [--layout NAME] [--pages N]         simulator and live kernel, ns per page\n"
 	      "  help, --help, --version\n",
 	      out);
@@ -48,6 +51,7 @@ int main(int argc, char **argv)
 		{ "bench", cmd_bench },    { "run", cmd_run },       { "kernel-run", cmd_kernel_run },
 		{ "matrix", cmd_matrix },
 		{ "kernel-diff", cmd_kernel_diff }, { "gen", cmd_gen },
+		{ "explore", cmd_explore },
 	};
 
 	if (argc < 2) {

@@ -101,6 +101,15 @@ static void apply_overlays(struct ptesim_layout *L)
 	}
 }
 
+static bool declared_shared(const struct ptesim_layout *L, const struct ptesim_field *a, const struct ptesim_field *b)
+{
+	for (unsigned i = 0; i < L->nshared; i++)
+		if ((L->shared[i][0] == a->role && L->shared[i][1] == b->role) ||
+		    (L->shared[i][0] == b->role && L->shared[i][1] == a->role))
+			return true;
+	return false;
+}
+
 static int check_overlaps(struct fin *f)
 {
 	struct ptesim_layout *L = f->L;
@@ -111,7 +120,7 @@ static int check_overlaps(struct fin *f)
 				const struct ptesim_field *a = &L->fields[i], *b = &L->fields[j];
 				uint64_t both = fmask(a) & fmask(b);
 
-				if (!both || !(a->forms & b->forms & (1u << form)))
+				if (!both || !(a->forms & b->forms & (1u << form)) || declared_shared(L, a, b))
 					continue;
 				return ferr(f, max_line(f->order[i], f->order[j]),
 					    "%s and %s both use bit %u in the %s form, with no overlay condition between them",

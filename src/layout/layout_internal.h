@@ -53,6 +53,10 @@ struct ptesim_layout {
 	unsigned features;
 	bool soft_dirty_alias;     /* soft-dirty is the SW dirty bit (Bin Lu 2017) */
 	bool builtin;
+	/* pairs of roles a file says never meet in one entry (`share A B`):
+	 * they may use one bit, and the explorer tests the claim */
+	uint16_t shared[8][2];
+	unsigned nshared;
 	size_t nfields;
 	struct ptesim_field fields[LAYOUT_MAX_FIELDS];
 	/* extra must-be-zero bits of the swap form, with reasons (NULL: none) */

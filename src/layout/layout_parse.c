@@ -259,6 +259,22 @@ static int statement(struct parser *p, char *line, char **tok, int ntok)
 		L->era = e;
 		return 0;
 	}
+	if (!strcmp(kw, "share")) {
+		const struct role_def *a, *b;
+
+		if (ntok != 3)
+			return perr(p, p->lineno, "'share' takes two fields that never apply to the same entry");
+		a = arch_role_lookup(p->arch, tok[1]);
+		b = arch_role_lookup(p->arch, tok[2]);
+		if (!a || !b)
+			return perr(p, p->lineno, "unknown field '%s' for %s", !a ? tok[1] : tok[2], p->arch->name);
+		if (L->nshared == sizeof(L->shared) / sizeof(L->shared[0]))
+			return perr(p, p->lineno, "at most %zu 'share' lines", sizeof(L->shared) / sizeof(L->shared[0]));
+		L->shared[L->nshared][0] = (uint16_t)a->role;
+		L->shared[L->nshared][1] = (uint16_t)b->role;
+		L->nshared++;
+		return 0;
+	}
 	if (!strcmp(kw, "swp-zero")) {
 		unsigned lo, width;
 		const char *label;

@@ -33,6 +33,10 @@ void machine_destroy(struct machine *m)
 	}
 	free(m->objects);
 	free(m->swap.slots);
+	for (size_t i = 0; i < m->spare_tables.n; i++)
+		free(m->spare_tables.v[i]);
+	free(m->spare_tables.v);
+	free(m->check_counts);
 	frames_destroy(&m->frames);
 	memset(m, 0, sizeof(*m));
 }

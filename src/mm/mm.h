@@ -126,6 +126,20 @@ struct machine {
 	size_t nobjects;
 	unsigned long vm_softdirty; /* VM_SOFTDIRTY, 0 when the layout has no soft-dirty */
 	uint64_t anon_vmas;         /* anon_vma objects made so far (the last one's id) */
+	/* the hull of every VMA this machine has had: entries are written
+	 * only inside VMAs, so a walk of every entry covers just this span */
+	uint64_t mapped_lo, mapped_hi;
+	/* entries the referee has seen decode legally (ptesim_decode is a
+	 * pure function of the entry), and its counting space: the checks
+	 * after every command of a search must not decode or allocate anew */
+	uint64_t encoding_ok[256];
+	uint32_t *check_counts;
+	size_t check_counts_cap;
+	/* cleared table buffers kept by machine_copy() for its next copy */
+	struct {
+		pte_t **v;
+		size_t n, cap;
+	} spare_tables;
 };
 
 int machine_init(struct machine *m, const struct ptesim_layout *L, bool hafdbs);

@@ -255,6 +255,10 @@ int mm_mmap_at(struct machine *m, int pid, uint64_t addr, uint64_t npages, unsig
 	v.object = object;
 	vma_set_page_prot(m, &v);
 	*va = v.start;
+	if (!m->mapped_hi || v.start < m->mapped_lo)
+		m->mapped_lo = v.start;
+	if (v.end > m->mapped_hi)
+		m->mapped_hi = v.end;
 	return vma_insert(mm, &v);
 }
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "check/model.h"
+#include "mm/machine_copy.h"
 #include "mm/mm.h"
 #include "scenario/run.h"
 
@@ -54,7 +55,24 @@ struct runner {
 	bool *uffd_async;         /* process -> its uffd was opened with WP_ASYNC */
 	struct object_pair *objects;
 	size_t nobjects;
+	/* the explorer's runs: any outcome of an access or a system call is
+	 * taken, and recorded for the counterexample it may print */
+	bool any_outcome;
+	enum scn_outcome last_outcome;
+	int last_errno;
 };
+
+/* The runner's life cycle and steps, for scn_run and the explorer. */
+int runner_init(struct runner *rn, const struct scn_program *p, const ptesim_layout *L,
+		const struct run_options *opt, struct run_result *r);
+void runner_destroy(struct runner *rn);
+void do_command(struct runner *rn);
+void check_invariants(struct runner *rn);
+/* "requires soft-dirty" and the like when L cannot run p, else NULL */
+const char *requirement_missing(const struct scn_program *p, const ptesim_layout *L);
+/* dst (runner_init'ed with the same program and layout) becomes a copy of
+ * src with its own result; 0 or -ENOMEM (run_copy.c) */
+int runner_copy(struct runner *dst, const struct runner *src, const struct table_copy_hint *hint);
 
 struct region_map *region_of(struct runner *rn, uint32_t proc, uint32_t region);
 /* page_namer: "p1 A[2]" */
