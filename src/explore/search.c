@@ -39,6 +39,8 @@ static size_t seen_home(const struct seen_table *s, const uint64_t name[2])
 
 static bool seen_has(const struct seen_table *s, const uint64_t name[2])
 {
+	if (!s->cap)
+		return false;
 	for (size_t i = seen_home(s, name);; i = (i + 1) & (s->cap - 1)) {
 		if (!s->slot[i][0] && !s->slot[i][1])
 			return false;
@@ -90,6 +92,8 @@ struct made {
 
 struct worker {
 	struct search *s;
+	struct seen_table level; /* names this worker found at this level: a state
+	                          * reached many ways is kept once */
 	struct runner work, scratch;
 	struct run_result work_r, scratch_r;
 	struct canon canon;
@@ -207,8 +211,12 @@ static void expand(struct worker *w, uint32_t state)
 			uint64_t name[2];
 
 			state_name(&w->canon, name);
-			if (!seen_has(s->seen, name) && found_add(w, name, state, (uint16_t)o, -1))
+			if (seen_has(s->seen, name) || seen_has(&w->level, name))
+				continue;
+			if (seen_reserve(&w->level, 1) || found_add(w, name, state, (uint16_t)o, -1))
 				w->nomem = true;
+			else
+				seen_put(&w->level, name);
 		}
 	}
 }
@@ -427,6 +435,11 @@ int search_run(struct search *s, struct explore_result *res)
 		atomic_store(&s->next, level_start);
 		if (level_start == s->level_end)
 			break; /* nothing new at the last depth: the space is exhausted */
+		for (unsigned i = 0; i < nw; i++) {
+			if (w[i].level.slot)
+				memset(w[i].level.slot, 0, w[i].level.cap * sizeof(*w[i].level.slot));
+			w[i].level.n = 0;
+		}
 		for (unsigned i = 1; i < nw; i++)
 			if (pthread_create(&w[i].thread, NULL, worker_main, &w[i]))
 				w[i].thread = 0;
@@ -459,6 +472,7 @@ out:
 			runner_destroy(&w[i].scratch);
 		}
 		free(w[i].v);
+		free(w[i].level.slot);
 	}
 	free(w);
 	res->seconds = now() - s->t0;
