@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ptesim/layout.h"
+
 enum bench_op {
 	OP_POPULATE,
 	OP_FORK,
@@ -28,5 +30,8 @@ double bench_now_ns(void);
 /* The live kernel's figures, nanoseconds per operation over all pages;
  * an operation it could not do stays 0. */
 int bench_kernel(uint64_t pages, double kernel_ns[OP_COUNT]);
+/* The explorer's throughput on L (bench_explore.c); full adds the search
+ * of depth 8 over two pages and two processes. */
+void bench_explore(const ptesim_layout *L, bool full);
 
 #endif

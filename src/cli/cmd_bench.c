@@ -135,6 +135,7 @@ int cmd_bench(int argc, char **argv)
 	const ptesim_layout *L = ptesim_layout_find("x86_64");
 	uint64_t pages = BENCH_PAGES;
 	struct result r = { 0 };
+	bool explore_full = false, explore_only = false;
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
@@ -142,12 +143,20 @@ int cmd_bench(int argc, char **argv)
 			L = ptesim_layout_find(argv[++i]);
 			if (!L)
 				return usage_error("bench: unknown layout '%s'", argv[i]);
+		} else if (!strcmp(argv[i], "--explore-full")) {
+			explore_full = true;
+		} else if (!strcmp(argv[i], "--explore-only")) {
+			explore_only = true;
 		} else if (!strcmp(argv[i], "--pages") && i + 1 < argc) {
 			if (!parse_u64(argv[++i], &pages) || !pages || pages > (UINT64_C(1) << 24))
 				return usage_error("bench: --pages takes 1 to 16777216");
 		} else {
 			return usage_error("bench: unexpected argument '%s'", argv[i]);
 		}
+	}
+	if (explore_only) {
+		bench_explore(L, explore_full);
+		return EXIT_OK;
 	}
 	rc = bench_sim(L, pages, &r);
 	if (rc)
@@ -168,5 +177,6 @@ int cmd_bench(int argc, char **argv)
 			printf("op=%s pages=%" PRIu64 " sim_ns_per_page=%.2f kernel_ns_per_page=n/a speedup=n/a\n",
 			       op_names[op], pages, s);
 	}
+	bench_explore(L, explore_full);
 	return EXIT_OK;
 }

@@ -35,7 +35,8 @@ static void print_usage(FILE *out)
 	      "  explore --layout NAME|--layout-file F [--depth D] [--pages N] [--procs P] [--ops LIST]\n"
 	      "          [--invariants LIST] [--jobs J] [--max-states N] [--timeout S] [--out DIR]\n"
 	      "                                            the shortest sequence that breaks an invariant\n"
-	      "  bench [--layout NAME] [--pages N]         simulator and live kernel, ns per page\n"
+	      "  bench [--layout NAME] [--pages N] [--explore-full] [--explore-only]\n"
+	      "                                            simulator and live kernel, ns per page; explorer rates\n"
 	      "  help, --help, --version\n",
 	      out);
 }
