@@ -138,7 +138,9 @@ static void emit_process(struct canon *c, struct runner *rn, uint32_t proc)
 	int pid = rn->pid[proc];
 	const struct mm *mm;
 
-	mix(c, UINT64_C(0xface) << 32 | (uint32_t)pid);
+	/* whether it exists, not which machine pid it has: processes are
+	 * renamed too */
+	mix(c, UINT64_C(0xface) << 32 | (pid >= 0));
 	if (pid < 0)
 		return;
 	mm = &rn->m.procs[pid];
@@ -189,13 +191,63 @@ static void emit_process(struct canon *c, struct runner *rn, uint32_t proc)
 	model_emit_process(rn->mo, (int)proc, emit_model_word, c);
 }
 
-void runner_canon(struct runner *rn, struct canon *c)
+static void canon_start(struct canon *c)
 {
 	c->h1 = UINT64_C(0x243f6a8885a308d3);
 	c->h2 = UINT64_C(0x13198a2e03707344);
 	c->nvalues = c->nframes = c->nslots = c->nanon_vmas = 0;
-	for (uint32_t proc = 0; proc < rn->p->nprocesses; proc++)
-		emit_process(c, rn, proc);
+}
+
+/*
+ * The order processes are written in. Once every process of the program
+ * exists, nothing tells them apart but their contents (no operation is
+ * left that only one of them may do: the explorer's forks are p0's, and
+ * done), so they go in the order of their own canonical names: a state
+ * and the one with two processes' roles swapped are one state. Before,
+ * the program's order stands.
+ */
+static void process_order(struct runner *rn, uint32_t *order, uint32_t n)
+{
+	uint64_t key[CANON_MAX_PROCS][2];
+	struct canon local;
+
+	for (uint32_t i = 0; i < n; i++) {
+		order[i] = i;
+		if (rn->pid[i] < 0)
+			return;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		canon_start(&local);
+		emit_process(&local, rn, i);
+		key[i][0] = local.h1;
+		key[i][1] = local.h2;
+	}
+	for (uint32_t i = 1; i < n; i++) /* insertion sort: a handful of processes */
+		for (uint32_t j = i; j > 0; j--) {
+			const uint64_t *a = key[order[j - 1]], *b = key[order[j]];
+			uint32_t t;
+
+			if (a[0] < b[0] || (a[0] == b[0] && a[1] <= b[1]))
+				break;
+			t = order[j - 1];
+			order[j - 1] = order[j];
+			order[j] = t;
+		}
+}
+
+void runner_canon(struct runner *rn, struct canon *c)
+{
+	uint32_t order[CANON_MAX_PROCS], n = (uint32_t)rn->p->nprocesses;
+
+	canon_start(c);
+	if (n > CANON_MAX_PROCS) {
+		for (uint32_t proc = 0; proc < n; proc++)
+			emit_process(c, rn, proc);
+	} else {
+		process_order(rn, order, n);
+		for (uint32_t i = 0; i < n; i++)
+			emit_process(c, rn, order[i]);
+	}
 	for (size_t i = 0; i < rn->m.nobjects; i++) {
 		const struct object *o = &rn->m.objects[i];
 

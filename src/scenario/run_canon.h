@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #define CANON_MAX 64u /* values, frames, slots or anon_vmas renamed per state */
+#define CANON_MAX_PROCS 8u /* processes put in canonical order (more: program order) */
 
 /* The 128-bit name of a runner's state in canonical form (run_canon.c);
  * the arrays are the renamers' scratch space. */
