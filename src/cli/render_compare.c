@@ -152,7 +152,7 @@ static void print_cell(FILE *out, const ptesim_layout *L, const struct row *row,
 		if (f) {
 			print_bits(out, f);
 			fputs(" (aliases ", out);
-			put_md(out, f->linux_name);
+			put_names(out, f->linux_name);
 			fputc(')', out);
 			return;
 		}
