@@ -167,6 +167,7 @@ def header_section(path, name):
     included = [it[1][0] for it in its if it[0] == "include"]
     its = [it for it in its if it[0] != "include"]
     k = 0
+    after_intro = None  # where the opening comment's text ends
     pending = None  # a comment awaiting what follows it
     while k < len(its):
         kind, block = its[k]
@@ -180,6 +181,8 @@ def header_section(path, name):
             if pending is not None:
                 out.extend(prose(comment_text(pending)))
                 pending = None
+                if after_intro is None and not functions and len(out) > 2 and "```c" not in out:
+                    after_intro = len(out)
             k += 1
             continue
         if kind in ("type", "macro"):
@@ -212,9 +215,9 @@ def header_section(path, name):
     if pending is not None:
         out.extend(prose(comment_text(pending)))
     if included:
-        # after the opening paragraph, where a reader looks for it
-        at = next((i for i, l in enumerate(out) if i > 1 and l == ""), len(out))
-        out[at:at] = ["", "Includes " + ", ".join("`%s`" % h for h in included) + "."]
+        # after the header's opening comment, where a reader looks for it
+        at = after_intro if after_intro is not None else 2
+        out[at:at] = ["Includes " + ", ".join("`%s`" % h for h in included) + ".", ""]
     return out, functions
 
 
