@@ -212,10 +212,29 @@ static void overlay_note(const ptesim_layout *L, enum ptesim_form form,
 			      bit_name(L, PTESIM_FORM_PRESENT, f->lo));
 }
 
+/*
+ * The other fields of this form on f's bits: a layout file's `share A B`
+ * lets two fields claimed never to apply to one entry use the same bits,
+ * and a drawing has room for one name only.
+ */
+static void shared_note(const ptesim_layout *L, enum ptesim_form form, const struct ptesim_field *f,
+			char *buf, size_t len)
+{
+	for (size_t i = 0; i < ptesim_layout_field_count(L); i++) {
+		const struct ptesim_field *g = ptesim_layout_field(L, i);
+
+		if (g == f || !(g->forms & (1u << form)) || !(ptesim_field_mask(g) & ptesim_field_mask(f)))
+			continue;
+		render_append(buf, len, "%sshared with %s (declared never to meet)", buf[0] ? "; " : "",
+			      g->name);
+	}
+}
+
 /* When a field applies differently from a plain bit: "" for most fields. */
 static void field_conditions(const ptesim_layout *L, enum ptesim_form form,
 			     const struct ptesim_field *f, char *buf, size_t len)
 {
+	shared_note(L, form, f, buf, len);
 	if (f->flags & PTESIM_FIELD_OVERLAY)
 		overlay_note(L, form, f, buf, len);
 	if (f->flags & PTESIM_FIELD_PMD_ONLY)

@@ -123,6 +123,18 @@ START_TEST(layouts_markdown_adds_a_layout_file)
 }
 END_TEST
 
+/* `share` lets two fields use one bit; the drawing names the other one. */
+START_TEST(shared_bit_names_both_fields)
+{
+	const char *f = temp_file("base arm64-v6.10\nname v610-u56\nshare uffd-wp special\nuffd-wp 56\n");
+
+	RUN("layout", "--layout-file", f);
+	ck_assert_int_eq(R.status, 0);
+	assert_has("  56     pte-uffd-wp  PTE_UFFD_WP    SW     shared with special (declared never to meet)\n");
+	unlink(f);
+}
+END_TEST
+
 static Suite *render_suite(void)
 {
 	Suite *s = suite_create("layout-render");
@@ -133,6 +145,7 @@ static Suite *render_suite(void)
 	tcase_add_test(t, svg_without_markers_arm64_v4_15);
 	tcase_add_test(t, layouts_markdown_compares_fields);
 	tcase_add_test(t, layouts_markdown_adds_a_layout_file);
+	tcase_add_test(t, shared_bit_names_both_fields);
 	suite_add_tcase(s, t);
 	return s;
 }
