@@ -10,6 +10,7 @@ line "..." stands for any number of lines. Blocks fenced otherwise
 (```text, ```sh) are not run.
 """
 import os
+import shutil
 import subprocess
 import sys
 
@@ -52,11 +53,18 @@ def main():
     if os.path.lexists(link):
         os.remove(link)
     os.symlink(ptesim, link)
-    env = dict(os.environ, PATH=bindir + os.pathsep + os.environ.get("PATH", ""), COLUMNS="80")
+    cwd = os.path.join(work, "cwd")
+    if os.path.isdir(cwd):
+        shutil.rmtree(cwd)
+    os.makedirs(cwd)
+    for entry in os.listdir(root):
+        if not entry.startswith("."):
+            os.symlink(os.path.join(root, entry), os.path.join(cwd, entry))
+    env = dict(os.environ, PATH=bindir + os.pathsep + os.environ.get("PATH", ""), COLUMNS="80", NO_COLOR="1")
     failed = checked = 0
     for page in sys.argv[4:]:
         for no, cmd, expected in examples(os.path.join(root, page)):
-            run = subprocess.run(["bash", "-c", cmd], cwd=root, env=env, stdout=subprocess.PIPE,
+            run = subprocess.run(["bash", "-c", cmd], cwd=cwd, env=env, stdout=subprocess.PIPE,
                                  stderr=subprocess.STDOUT, text=True, timeout=120)
             got = [l.rstrip() for l in run.stdout.rstrip("\n").split("\n")] if run.stdout else []
             checked += 1
