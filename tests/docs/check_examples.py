@@ -2,7 +2,7 @@
 """The ```console examples of the docs show what the commands print today.
 
 check_examples.py PTESIM SOURCE_ROOT WORK_DIR PAGE...: in each page (a
-path under SOURCE_ROOT), every line of a ```console block that starts
+path under SOURCE_ROOT; a directory means its *.md), every line of a ```console block that starts
 with "$ " is a command, run by bash in SOURCE_ROOT with this build's
 ptesim first on PATH; the lines after it, up to the next command, are
 what it prints (stdout and stderr together, trailing blanks ignored). A
@@ -62,7 +62,14 @@ def main():
             os.symlink(os.path.join(root, entry), os.path.join(cwd, entry))
     env = dict(os.environ, PATH=bindir + os.pathsep + os.environ.get("PATH", ""), COLUMNS="80", NO_COLOR="1")
     failed = checked = 0
-    for page in sys.argv[4:]:
+    pages = []
+    for arg in sys.argv[4:]:
+        full = os.path.join(root, arg)
+        if os.path.isdir(full):
+            pages += sorted(os.path.join(arg, f) for f in os.listdir(full) if f.endswith(".md"))
+        else:
+            pages.append(arg)
+    for page in pages:
         for no, cmd, expected in examples(os.path.join(root, page)):
             run = subprocess.run(["bash", "-c", cmd], cwd=cwd, env=env, stdout=subprocess.PIPE,
                                  stderr=subprocess.STDOUT, text=True, timeout=120)
