@@ -29,18 +29,44 @@ static void layout_line(const ptesim_layout *L)
 	printf("%-20s %-44s %s\n", ptesim_layout_name(L), feats, ptesim_layout_summary(L));
 }
 
+/* The built-ins and then the files, side by side (--format markdown). */
+static void layouts_markdown(const struct layout_list *files)
+{
+	const ptesim_layout *all[128];
+	size_t n = 0;
+
+	for (size_t i = 0; i < ptesim_layout_count() && n < 128; i++)
+		all[n++] = ptesim_layout_builtin(i);
+	for (int i = 0; i < files->n && n < 128; i++)
+		all[n++] = files->items[i];
+	render_layouts_markdown(stdout, all, n);
+}
+
 int cmd_layouts(int argc, char **argv)
 {
 	struct layout_list files = { 0 };
+	const char *format = "text";
 	int rc = EXIT_OK;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--layout-file") && i + 1 < argc)
 			rc = layouts_add_file(&files, argv[++i]);
+		else if (!strcmp(argv[i], "--format") && i + 1 < argc)
+			format = argv[++i];
+		else if (!strncmp(argv[i], "--format=", 9))
+			format = argv[i] + 9;
 		else
 			rc = usage_error("layouts: unexpected argument '%s'", argv[i]);
 		if (rc)
 			goto out;
+	}
+	if (!strcmp(format, "markdown")) {
+		layouts_markdown(&files);
+		goto out;
+	}
+	if (strcmp(format, "text")) {
+		rc = usage_error("layouts: unknown format '%s' (text or markdown)", format);
+		goto out;
 	}
 	printf("%-20s %-44s %s\n", "NAME", "FEATURES", "WHAT IT IS");
 	for (size_t i = 0; i < ptesim_layout_count(); i++)

@@ -18,4 +18,10 @@ void render_layout_markdown(FILE *out, const ptesim_layout *L);
 void render_layout_json(FILE *out, const ptesim_layout *L);
 void render_layout_svg(FILE *out, const ptesim_layout *L);
 
+/*
+ * `ptesim layouts --format markdown`: the layouts in a table, then every
+ * field in a table with a column per layout giving its bits or "-".
+ */
+void render_layouts_markdown(FILE *out, const ptesim_layout *const *layouts, size_t n);
+
 #endif

@@ -50,31 +50,46 @@ static const char *nonnull(const char *s)
 /* Whether bit `next` (just below b) belongs in box b. */
 static bool box_continues(const struct render_box *b, const struct render_box *next)
 {
-	if (b->cls != next->cls)
+	if (b->cls != next->cls || strcmp(nonnull(b->part), nonnull(next->part)))
 		return false;
 	if (b->cls == PTESIM_BIT_FIELD && (b->field || next->field))
 		return b->field == next->field;
 	return !strcmp(nonnull(b->label), nonnull(next->label));
 }
 
-size_t render_boxes(const ptesim_layout *L, enum ptesim_form form, bool split32,
-		    struct render_box *out)
+void render_form_bits(const ptesim_layout *L, enum ptesim_form form, struct render_box bits[64])
 {
-	size_t n = 0;
-
-	for (unsigned bit = 64; bit-- > 0;) {
+	for (unsigned bit = 0; bit < 64; bit++) {
 		struct render_box cur = { .hi = bit, .lo = bit };
 
 		cur.cls = ptesim_layout_bit(L, form, bit, &cur.label, &cur.field);
 		cur.label = nonnull(cur.label);
 		if (cur.cls != PTESIM_BIT_FIELD)
 			cur.field = NULL;
-		if (n && box_continues(&out[n - 1], &cur) && !(split32 && bit == 31))
+		bits[bit] = cur;
+	}
+}
+
+size_t render_group_bits(const struct render_box bits[64], bool split32, struct render_box *out)
+{
+	size_t n = 0;
+
+	for (unsigned bit = 64; bit-- > 0;) {
+		if (n && box_continues(&out[n - 1], &bits[bit]) && !(split32 && bit == 31))
 			out[n - 1].lo = bit;
 		else
-			out[n++] = cur;
+			out[n++] = bits[bit];
 	}
 	return n;
+}
+
+size_t render_boxes(const ptesim_layout *L, enum ptesim_form form, bool split32,
+		    struct render_box *out)
+{
+	struct render_box bits[64];
+
+	render_form_bits(L, form, bits);
+	return render_group_bits(bits, split32, out);
 }
 
 const char *render_arch_name(const ptesim_layout *L)
@@ -142,6 +157,8 @@ const char *render_class_key(enum ptesim_bit_class cls)
 
 const char *render_box_tag(const struct render_box *b)
 {
+	if (b->part)
+		return b->part;
 	switch (b->cls) {
 	case PTESIM_BIT_FIELD:
 		return b->field ? b->field->name : b->label;
@@ -157,7 +174,7 @@ const char *render_box_tag(const struct render_box *b)
 
 const char *render_box_origin(const struct render_box *b)
 {
-	if (!b->field)
+	if (!b->field || b->cls != PTESIM_BIT_FIELD)
 		return "";
 	return b->field->origin == PTESIM_SW ? "SW" : "HW";
 }
@@ -195,10 +212,29 @@ static void overlay_note(const ptesim_layout *L, enum ptesim_form form,
 			      bit_name(L, PTESIM_FORM_PRESENT, f->lo));
 }
 
+/*
+ * The other fields of this form on f's bits: a layout file's `share A B`
+ * lets two fields claimed never to apply to one entry use the same bits,
+ * and a drawing has room for one name only.
+ */
+static void shared_note(const ptesim_layout *L, enum ptesim_form form, const struct ptesim_field *f,
+			char *buf, size_t len)
+{
+	for (size_t i = 0; i < ptesim_layout_field_count(L); i++) {
+		const struct ptesim_field *g = ptesim_layout_field(L, i);
+
+		if (g == f || !(g->forms & (1u << form)) || !(ptesim_field_mask(g) & ptesim_field_mask(f)))
+			continue;
+		render_append(buf, len, "%sshared with %s (declared never to meet)", buf[0] ? "; " : "",
+			      g->name);
+	}
+}
+
 /* When a field applies differently from a plain bit: "" for most fields. */
 static void field_conditions(const ptesim_layout *L, enum ptesim_form form,
 			     const struct ptesim_field *f, char *buf, size_t len)
 {
+	shared_note(L, form, f, buf, len);
 	if (f->flags & PTESIM_FIELD_OVERLAY)
 		overlay_note(L, form, f, buf, len);
 	if (f->flags & PTESIM_FIELD_PMD_ONLY)
@@ -231,6 +267,12 @@ void render_box_notes(const ptesim_layout *L, enum ptesim_form form, const struc
 	if (!len)
 		return;
 	buf[0] = 0;
+	if (b->part) {
+		render_append(buf, len, "%s", nonnull(b->part_note));
+		if (b->field && (b->field->flags & PTESIM_FIELD_INVERTED) && form != PTESIM_FORM_PRESENT)
+			render_append(buf, len, "; stored inverted (L1TF)");
+		return;
+	}
 	if (!b->field) {
 		const struct ptesim_field *pmd = pmd_only_field(L, form, b);
 

@@ -20,6 +20,12 @@ struct render_box {
 	enum ptesim_bit_class cls;
 	const char *label;                /* field name, or the reason of the bits */
 	const struct ptesim_field *field; /* NULL unless cls is PTESIM_BIT_FIELD */
+	/*
+	 * Marker and migration drawings only (render_special.h): what these
+	 * bits of `field` hold there ("pfn", "uffd-wp", "swp-type=31"), its
+	 * Linux name and a note. NULL in a form's own boxes.
+	 */
+	const char *part, *part_name, *part_note;
 };
 
 /* A form never has more boxes than bits. */
@@ -39,6 +45,10 @@ extern const enum ptesim_feature render_features[RENDER_NFEATURES];
  */
 size_t render_boxes(const ptesim_layout *L, enum ptesim_form form, bool split32,
 		    struct render_box *out);
+/* What each bit of `form` is: bits[b] is a one-bit box for bit b. */
+void render_form_bits(const ptesim_layout *L, enum ptesim_form form, struct render_box bits[64]);
+/* Boxes from one-bit boxes (bits[b] for bit b), as render_boxes() makes them. */
+size_t render_group_bits(const struct render_box bits[64], bool split32, struct render_box *out);
 
 /* "arm64" or "x86_64". */
 const char *render_arch_name(const ptesim_layout *L);
@@ -54,7 +64,7 @@ const char *render_valid_name(const ptesim_layout *L);
 const char *render_class_key(enum ptesim_bit_class cls);
 /* What a box shows: the field name, or "0", "sw", "res". */
 const char *render_box_tag(const struct render_box *b);
-/* "HW", "SW", or "" for a box that is not a field. */
+/* "HW", "SW", or "" for a box that is not a field (or a zero part of one). */
 const char *render_box_origin(const struct render_box *b);
 /* "63" or "62-60". */
 void render_box_bits(const struct render_box *b, char *buf, size_t len);

@@ -6,6 +6,7 @@
 
 #include "cli/render.h"
 #include "cli/render_common.h"
+#include "cli/render_special.h"
 
 /*
  * Text from the layout, escaped so that no character of it can end a table
@@ -63,7 +64,14 @@ static void print_row(FILE *out, const ptesim_layout *L, enum ptesim_form form,
 	render_box_bits(b, bits, sizeof(bits));
 	render_box_notes(L, form, b, notes, sizeof(notes));
 	fprintf(out, "| %s | ", bits);
-	if (b->field) {
+	if (b->part) {
+		/* A part of a field in a marker or migration entry */
+		put_code(out, b->part);
+		fputs(" | ", out);
+		if (b->part_name)
+			put_code(out, b->part_name);
+		fprintf(out, " | %s | ", render_box_origin(b));
+	} else if (b->field) {
 		put_code(out, b->field->name);
 		fputs(" | ", out);
 		put_code(out, b->field->linux_name);
@@ -76,7 +84,21 @@ static void print_row(FILE *out, const ptesim_layout *L, enum ptesim_form form,
 	fputs(" |\n", out);
 }
 
-/* One table per form, every box high bit first, as in the text drawing. */
+/* A heading and a table of the boxes, high bit first, as in the text drawing. */
+static void print_table(FILE *out, const ptesim_layout *L, enum ptesim_form form, const char *title,
+			const struct render_box *boxes, size_t n)
+{
+	fputs("\n## ", out);
+	put_md(out, title);
+	fputs("\n", out);
+	if (!n)
+		return;
+	fputs("\n| bits | field | Linux name | origin | notes |\n", out);
+	fputs("|---:|---|---|---|---|\n", out);
+	for (size_t i = 0; i < n; i++)
+		print_row(out, L, form, &boxes[i]);
+}
+
 static void print_form(FILE *out, const ptesim_layout *L, enum ptesim_form form)
 {
 	struct render_box boxes[RENDER_MAX_BOXES];
@@ -84,12 +106,18 @@ static void print_form(FILE *out, const ptesim_layout *L, enum ptesim_form form)
 	char title[96];
 
 	render_form_title(L, form, title, sizeof(title));
-	fputs("\n## ", out);
-	put_md(out, title);
-	fputs("\n\n| bits | field | Linux name | origin | notes |\n", out);
-	fputs("|---:|---|---|---|---|\n", out);
-	for (size_t i = 0; i < n; i++)
-		print_row(out, L, form, &boxes[i]);
+	print_table(out, L, form, title, boxes, n);
+}
+
+/* PTE markers and migration entries: the swap form with its type and offset spelt out. */
+static void print_specials(FILE *out, const ptesim_layout *L)
+{
+	struct render_special special;
+
+	for (int k = 0; k < RENDER_NSPECIAL; k++) {
+		render_special(L, (enum render_special_kind)k, false, &special);
+		print_table(out, L, PTESIM_FORM_SWAP, special.title, special.boxes, special.n);
+	}
 }
 
 static void print_helpers(FILE *out, const ptesim_layout *L)
@@ -116,5 +144,6 @@ void render_layout_markdown(FILE *out, const ptesim_layout *L)
 	print_header(out, L);
 	for (size_t i = 0; i < PTESIM_FORM_COUNT; i++)
 		print_form(out, L, render_forms[i]);
+	print_specials(out, L);
 	print_helpers(out, L);
 }

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* `ptesim layout --format svg`: the three forms drawn as bit maps in SVG 1.1. */
+/*
+ * `ptesim layout --format svg`: the three forms, then PTE markers and
+ * migration entries, drawn as bit maps in SVG 1.1.
+ */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/render.h"
 #include "cli/render_common.h"
+#include "cli/render_special.h"
 
 /* Geometry, in SVG user units (pixels at 100%). */
 #define MARGIN 20
@@ -186,10 +190,12 @@ static void draw_subtitle(FILE *out, enum ptesim_form form, const struct render_
 	const struct ptesim_field *f = b->field;
 	char s[96];
 
+	const char *name = b->part_name ? b->part_name : f ? f->linux_name : b->label;
+
 	if (f && (f->flags & PTESIM_FIELD_INVERTED) && form != PTESIM_FORM_PRESENT)
-		snprintf(s, sizeof(s), "%s, inverted", f->linux_name);
+		snprintf(s, sizeof(s), "%s, inverted", name);
 	else
-		snprintf(s, sizeof(s), "%s", f ? f->linux_name : b->label);
+		snprintf(s, sizeof(s), "%s", name);
 	if ((double)strlen(s) * MONO_ADVANCE * 9.0 > w - 6)
 		return;
 	fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\" text-anchor=\"middle\" "
@@ -217,7 +223,7 @@ static void draw_box(FILE *out, const ptesim_layout *L, enum ptesim_form form,
 	render_box_notes(L, form, b, notes, sizeof(notes));
 	fputs("<g><title>", out);
 	fprintf(out, "bits %s: ", bits);
-	put_xml(out, b->field ? b->field->linux_name : render_class_key(b->cls));
+	put_xml(out, b->part_name ? b->part_name : b->field ? b->field->linux_name : render_class_key(b->cls));
 	fputs(" - ", out);
 	put_xml(out, notes);
 	fprintf(out, "</title>\n<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\" "
@@ -251,6 +257,27 @@ static void draw_row(FILE *out, const ptesim_layout *L, enum ptesim_form form,
 	fputs("</g>\n", out);
 }
 
+static int draw_title(FILE *out, const char *title, int y)
+{
+	fprintf(out, "<text x=\"%d\" y=\"%d\" font-family=\"%s\" font-size=\"14\" "
+		"font-weight=\"bold\">", MARGIN, y + 20, SANS);
+	put_xml(out, title);
+	fputs("</text>\n", out);
+	return y + FORM_TITLE_H;
+}
+
+/* A title and the two rows of boxes, or the title alone when there are none. */
+static int draw_section(FILE *out, const ptesim_layout *L, enum ptesim_form form, const char *title,
+			const struct render_box *boxes, size_t n, int y)
+{
+	y = draw_title(out, title, y);
+	if (!n)
+		return y;
+	draw_row(out, L, form, boxes, n, 63, y);
+	draw_row(out, L, form, boxes, n, 31, y + ROW_H);
+	return y + 2 * ROW_H;
+}
+
 static int draw_form(FILE *out, const ptesim_layout *L, enum ptesim_form form, int y)
 {
 	struct render_box boxes[RENDER_MAX_BOXES];
@@ -258,14 +285,7 @@ static int draw_form(FILE *out, const ptesim_layout *L, enum ptesim_form form, i
 	char title[96];
 
 	render_form_title(L, form, title, sizeof(title));
-	fprintf(out, "<text x=\"%d\" y=\"%d\" font-family=\"%s\" font-size=\"14\" "
-		"font-weight=\"bold\">", MARGIN, y + 20, SANS);
-	put_xml(out, title);
-	fputs("</text>\n", out);
-	y += FORM_TITLE_H;
-	draw_row(out, L, form, boxes, n, 63, y);
-	draw_row(out, L, form, boxes, n, 31, y + ROW_H);
-	return y + 2 * ROW_H;
+	return draw_section(out, L, form, title, boxes, n, y);
 }
 
 static void draw_legend(FILE *out, int y)
@@ -284,10 +304,14 @@ static void draw_legend(FILE *out, int y)
 
 void render_layout_svg(FILE *out, const ptesim_layout *L)
 {
+	struct render_special special[RENDER_NSPECIAL];
 	int height = MARGIN + NAME_H + (int)(wrapped_lines(ptesim_layout_summary(L)) + 1) * LINE_H +
 		     PTESIM_FORM_COUNT * FORM_H + LEGEND_H + MARGIN;
 	int y = MARGIN;
 
+	for (int k = 0; k < RENDER_NSPECIAL; k++)
+		height += render_special(L, (enum render_special_kind)k, true, &special[k]) ? FORM_H
+											: FORM_TITLE_H;
 	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" "
 		"height=\"%d\" viewBox=\"0 0 %d %d\">\n", DOC_W, height, DOC_W, height);
@@ -298,6 +322,9 @@ void render_layout_svg(FILE *out, const ptesim_layout *L)
 	y = draw_header(out, L, y);
 	for (size_t i = 0; i < PTESIM_FORM_COUNT; i++)
 		y = draw_form(out, L, render_forms[i], y);
+	for (int k = 0; k < RENDER_NSPECIAL; k++)
+		y = draw_section(out, L, PTESIM_FORM_SWAP, special[k].title, special[k].boxes,
+				 special[k].n, y);
 	draw_legend(out, y);
 	fputs("</svg>\n", out);
 }

@@ -6,6 +6,7 @@
 
 #include "cli/render.h"
 #include "cli/render_common.h"
+#include "cli/render_special.h"
 
 #define BITS_LEN 8    /* "63-32" and its NUL */
 #define NOTES_LEN 320
@@ -98,11 +99,9 @@ static void draw_row(FILE *out, const struct render_box *boxes, size_t n)
 	draw_border(out, boxes, n);
 }
 
-/* Two rows, 63..32 over 31..0; render_boxes() split any box crossing 32. */
-static void draw_form(FILE *out, const ptesim_layout *L, enum ptesim_form form)
+/* Two rows, 63..32 over 31..0; the boxes were split at bit 32. */
+static void draw_boxes(FILE *out, const struct render_box *boxes, size_t n)
 {
-	struct render_box boxes[RENDER_MAX_BOXES];
-	size_t n = render_boxes(L, form, true, boxes);
 	size_t upper = 0;
 
 	while (upper < n && boxes[upper].lo >= 32)
@@ -121,8 +120,8 @@ static void legend_cells(const ptesim_layout *L, enum ptesim_form form, const st
 	render_box_notes(L, form, b, notes, NOTES_LEN);
 	cells[COL_BITS] = bits;
 	cells[COL_NAME] = render_box_tag(b);
-	cells[COL_LINUX] = b->field ? b->field->linux_name : "-";
-	cells[COL_ORIGIN] = b->field ? render_box_origin(b) : "-";
+	cells[COL_LINUX] = b->part_name ? b->part_name : b->field ? b->field->linux_name : "-";
+	cells[COL_ORIGIN] = render_box_origin(b)[0] ? render_box_origin(b) : "-";
 	cells[COL_NOTES] = notes;
 }
 
@@ -136,12 +135,11 @@ static void legend_line(FILE *out, const char *const cells[NCOLS], const size_t 
 	fprintf(out, "%s\n", cells[COL_NOTES]);
 }
 
-/* Every box of the form, high bit first, one line each, in aligned columns. */
-static void print_legend(FILE *out, const ptesim_layout *L, enum ptesim_form form)
+/* Every box, high bit first, one line each, in aligned columns. */
+static void print_legend(FILE *out, const ptesim_layout *L, enum ptesim_form form,
+			 const struct render_box *boxes, size_t n)
 {
 	static const char *const head[NCOLS] = { "bits", "field", "Linux name", "HW/SW", "notes" };
-	struct render_box boxes[RENDER_MAX_BOXES];
-	size_t n = render_boxes(L, form, false, boxes);
 	size_t width[NCOLS];
 	char bits[BITS_LEN], notes[NOTES_LEN];
 	const char *cells[NCOLS];
@@ -163,13 +161,33 @@ static void print_legend(FILE *out, const ptesim_layout *L, enum ptesim_form for
 
 static void print_form(FILE *out, const ptesim_layout *L, enum ptesim_form form)
 {
+	struct render_box drawn[RENDER_MAX_BOXES], listed[RENDER_MAX_BOXES];
+	size_t ndrawn = render_boxes(L, form, true, drawn);
+	size_t nlisted = render_boxes(L, form, false, listed);
 	char title[96];
 
 	render_form_title(L, form, title, sizeof(title));
 	fprintf(out, "\n%s\n", title);
-	draw_form(out, L, form);
+	draw_boxes(out, drawn, ndrawn);
 	fputc('\n', out);
-	print_legend(out, L, form);
+	print_legend(out, L, form, listed, nlisted);
+}
+
+/* PTE markers and migration entries, drawn as the swap form is. */
+static void print_specials(FILE *out, const ptesim_layout *L)
+{
+	struct render_special drawn, listed;
+
+	for (int k = 0; k < RENDER_NSPECIAL; k++) {
+		render_special(L, (enum render_special_kind)k, true, &drawn);
+		render_special(L, (enum render_special_kind)k, false, &listed);
+		fprintf(out, "\n%s\n", drawn.title);
+		if (!drawn.n)
+			continue;
+		draw_boxes(out, drawn.boxes, drawn.n);
+		fputc('\n', out);
+		print_legend(out, L, PTESIM_FORM_SWAP, listed.boxes, listed.n);
+	}
 }
 
 /* The fields a feature owns go by names ending in its key ("uffd-wp"). */
@@ -249,6 +267,7 @@ void render_layout_text(FILE *out, const ptesim_layout *L)
 	print_header(out, L);
 	for (size_t i = 0; i < PTESIM_FORM_COUNT; i++)
 		print_form(out, L, render_forms[i]);
+	print_specials(out, L);
 	print_encodings(out, L);
 	print_helpers(out, L);
 }
