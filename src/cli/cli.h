@@ -32,6 +32,8 @@ struct layout_list {
 int layouts_add_name(struct layout_list *list, const char *name);
 /* Loads F; prints F:LINE: error: ... and returns EXIT_USAGE on failure. */
 int layouts_add_file(struct layout_list *list, const char *path);
+/* A comma list of built-in names, each as layouts_add_name. */
+int layouts_add_names(struct layout_list *list, const char *names);
 void layouts_free(struct layout_list *list);
 /* Resolve an argument that may be a layout name or a layout file path. */
 int layouts_add_name_or_file(struct layout_list *list, const char *arg);

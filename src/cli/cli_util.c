@@ -103,3 +103,19 @@ void layouts_free(struct layout_list *list)
 		ptesim_layout_free(list->owned[i]);
 	list->nowned = list->n = 0;
 }
+
+int layouts_add_names(struct layout_list *list, const char *names)
+{
+	char buf[512], *save, *tok;
+
+	if (strlen(names) >= sizeof(buf))
+		return usage_error("layout list too long");
+	strcpy(buf, names);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int rc = layouts_add_name(list, tok);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

@@ -9,22 +9,6 @@
 
 enum format { FORMAT_TEXT, FORMAT_MARKDOWN, FORMAT_JSON };
 
-static int add_layout_names(struct layout_list *list, const char *names)
-{
-	char buf[512], *save, *tok;
-
-	if (strlen(names) >= sizeof(buf))
-		return usage_error("matrix: layout list too long");
-	strcpy(buf, names);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int rc = layouts_add_name(list, tok);
-
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
 /* The columns: the named built-ins (all by default) once each, then the
  * loaded layouts, which m->layouts then owns. */
 static int choose_layouts(struct matrix *m, struct layout_list *named, struct layout_list *loaded)
@@ -102,7 +86,7 @@ int cmd_matrix(int argc, char **argv)
 		bool has_value = i + 1 < argc;
 
 		if (!strcmp(argv[i], "--layout"))
-			rc = has_value ? add_layout_names(&named, argv[++i]) : usage_error("matrix: --layout needs a value");
+			rc = has_value ? layouts_add_names(&named, argv[++i]) : usage_error("matrix: --layout needs a value");
 		else if (!strcmp(argv[i], "--layout-file"))
 			rc = has_value ? layouts_add_file(&loaded, argv[++i])
 				       : usage_error("matrix: --layout-file needs a file");

@@ -7,22 +7,6 @@
 #include "scenario/run.h"
 
 /* `--layout A,B` or `--layout all`, as the file's own `layout` line */
-static int add_layout_list(struct layout_list *list, const char *names)
-{
-	char buf[512], *save, *tok;
-
-	if (strlen(names) >= sizeof(buf))
-		return usage_error("run: layout list too long");
-	strcpy(buf, names);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int rc = layouts_add_name(list, tok);
-
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
 static int header_layouts(const struct scn_program *p, struct layout_list *list)
 {
 	if (p->header.all_layouts || !p->header.nlayouts)
@@ -83,7 +67,7 @@ int cmd_run(int argc, char **argv)
 
 	for (int i = 1; i < argc && !rc; i++) {
 		if (!strcmp(argv[i], "--layout") && i + 1 < argc)
-			rc = add_layout_list(&layouts, argv[++i]);
+			rc = layouts_add_names(&layouts, argv[++i]);
 		else if (!strcmp(argv[i], "--layout-file") && i + 1 < argc)
 			rc = layouts_add_file(&layouts, argv[++i]);
 		else if (!strcmp(argv[i], "--trace"))
