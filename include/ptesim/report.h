@@ -71,7 +71,8 @@ typedef struct ptesim_report {
  * run now), with the later ones in report->message. A violation stays
  * reported: the simulation goes on, but its report does not become ok
  * again. Returns 0 when it could check (report->ok says the verdict),
- * -EINVAL for a NULL argument.
+ * -EINVAL for a NULL argument (a report given is then filled as failed,
+ * with a message saying so).
  */
 PTESIM_API int ptesim_check(ptesim_sim *sim, ptesim_report *report);
 
@@ -89,6 +90,15 @@ PTESIM_API int ptesim_scenario_run(const char *text, const ptesim_layout *layout
 /* The same for a scenario file; a file that cannot be read gives its
  * negative errno (-ENOENT ...) and "FILE: error: MESSAGE". */
 PTESIM_API int ptesim_scenario_run_file(const char *path, const ptesim_layout *layout, ptesim_report *report);
+
+/*
+ * Whether a report is the verdict a test wants: ok when violation is
+ * NULL, else a first violation of that name ("soft-dirty-lost"). When it
+ * is not, report->message is rewritten to say what was wanted and what was
+ * found. What the assertion adapters (ptesim/cmocka.h, ptesim/check.h)
+ * are made of.
+ */
+PTESIM_API bool ptesim_report_expect(ptesim_report *report, const char *violation);
 
 #ifdef __cplusplus
 }

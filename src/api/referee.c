@@ -410,15 +410,3 @@ void ref_check(ptesim_sim *sim)
 	if (!check_hw_write_untracked(&sim->m, ref_name_page, sim, &v))
 		record(sim, &v);
 }
-
-int ptesim_check(ptesim_sim *sim, ptesim_report *report)
-{
-	if (!sim || !report)
-		return -EINVAL;
-	if (sim->flags & PTESIM_SIM_CHECK_ON_DEMAND) {
-		api_name(sim, "ptesim_check()");
-		ref_check(sim);
-	}
-	*report = sim->verdict;
-	return 0;
-}
