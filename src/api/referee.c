@@ -168,13 +168,20 @@ void ref_name_page(void *ctx, int pid, uint64_t va, char *buf, size_t size)
 	snprintf(buf, size, "p%d 0x%" PRIx64, pid, va);
 }
 
+/* A violation on a tracked page, named by its process and address. */
+static void page_violation(ptesim_sim *sim, int pid, uint64_t va, const char *name, const char *reason)
+{
+	char page[64];
+
+	ref_name_page(sim, pid, va, page, sizeof(page));
+	ref_violation(sim, name, page, reason);
+}
+
 /* uffd-wp-missed at a write that completed: a page this process protected
  * must have made a synchronous write wait; an asynchronous one resolves
  * the protection, and the page must then read as written */
 static void uffd_write(ptesim_sim *sim, int pid, struct ref_region *r, uint64_t k)
 {
-	char page[64];
-
 	if (!(r->track[k] & REF_PROTECTED))
 		return;
 	r->track[k] &= (uint8_t)~REF_PROTECTED;
@@ -182,8 +189,7 @@ static void uffd_write(ptesim_sim *sim, int pid, struct ref_region *r, uint64_t 
 		r->track[k] |= REF_ASYNC_WRITTEN;
 		return;
 	}
-	ref_name_page(sim, pid, r->va + k * PAGE_SIZE, page, sizeof(page));
-	ref_violation(sim, "uffd-wp-missed", page, "written without a uffd-wp event");
+	page_violation(sim, pid, r->va + k * PAGE_SIZE, "uffd-wp-missed", "written without a uffd-wp event");
 }
 
 void ref_write(ptesim_sim *sim, int pid, uint64_t va, uint64_t value, bool keeps_data)
@@ -207,9 +213,8 @@ void ref_read(ptesim_sim *sim, int pid, uint64_t va, uint64_t value)
 	struct ref_region *r = ref_region_of(sim, pid, va, &k);
 	enum model_read mr;
 	int nallowed = 0;
-	char page[64], reason[256];
+	char reason[256];
 
-	ref_name_page(sim, pid, va & ~(PAGE_SIZE - 1), page, sizeof(page));
 	mr = r ? model_read(sim->mo, pid, r->id, k, value, allowed, &nallowed) : MODEL_UNMAPPED;
 	if (mr == MODEL_VALUE)
 		return;
@@ -222,7 +227,7 @@ void ref_read(ptesim_sim *sim, int pid, uint64_t va, uint64_t value)
 		snprintf(reason, sizeof(reason),
 			 "read 0x%" PRIx64 ", the memory model allows 0x%" PRIx64 " or 0x%" PRIx64 " only", value,
 			 allowed[0], allowed[1]);
-	ref_violation(sim, "memory-model", page, reason);
+	page_violation(sim, pid, va & ~(PAGE_SIZE - 1), "memory-model", reason);
 }
 
 void ref_uffd_opened(ptesim_sim *sim, int pid, unsigned features)
@@ -323,15 +328,14 @@ static void record(ptesim_sim *sim, const struct violation *v)
 static void check_page(ptesim_sim *sim, int pid, struct ref_region *r, uint64_t k)
 {
 	uint64_t va = r->va + k * PAGE_SIZE, pm = mm_pagemap(&sim->m, pid, va), want, got = 0;
-	char page[64], reason[256];
+	char reason[256];
 
-	ref_name_page(sim, pid, va, page, sizeof(page));
 	if ((r->track[k] & REF_REWRITTEN) && model_own_value(sim->mo, pid, r->id, k, &want)) {
 		mm_peek(&sim->m, pid, va, &got);
 		if (got != want) {
 			snprintf(reason, sizeof(reason), "written 0x%" PRIx64 " after MADV_FREE, discarded: it reads 0x%" PRIx64,
 				 want, got);
-			ref_violation(sim, "lazyfree-data-loss", page, reason);
+			page_violation(sim, pid, va, "lazyfree-data-loss", reason);
 			r->track[k] &= (uint8_t)~REF_REWRITTEN;
 		}
 	}
@@ -351,11 +355,11 @@ static void check_page(ptesim_sim *sim, int pid, struct ref_region *r, uint64_t 
 	}
 	if ((r->track[k] & REF_ASYNC_WRITTEN) && (pm & PM_UFFD_WP)) {
 		r->track[k] &= (uint8_t)~REF_ASYNC_WRITTEN;
-		ref_violation(sim, "uffd-wp-missed", page, "written under WP_ASYNC, still uffd-wp");
+		page_violation(sim, pid, va, "uffd-wp-missed", "written under WP_ASYNC, still uffd-wp");
 	}
 	if ((r->track[k] & REF_WRITTEN) && ptesim_layout_has(sim->m.L, PTESIM_FEAT_SOFT_DIRTY) &&
 	    !(pm & PM_SOFT_DIRTY)) {
-		ref_violation(sim, "soft-dirty-lost", page, "written since clear, soft-dirty=0");
+		page_violation(sim, pid, va, "soft-dirty-lost", "written since clear, soft-dirty=0");
 		r->track[k] &= (uint8_t)~REF_WRITTEN; /* the next write or clear starts again */
 	}
 }
