@@ -72,8 +72,8 @@ PTESIM_API const ptesim_layout *ptesim_sim_layout(const ptesim_sim *sim);
 /*
  * One line saying what the last failed call of this simulation failed
  * with and why, e.g. "mprotect(0x7effffffc000, 0x2000, r--) in p0: ENOMEM:
- * the range is not fully mapped"; "" before any failure. The text stays
- * valid until the next call on the simulation.
+ * the range is not fully mapped"; "" before any failure. The text lives
+ * in the simulation: a later failure replaces it.
  */
 PTESIM_API const char *ptesim_sim_error(const ptesim_sim *sim);
 
