@@ -6,6 +6,7 @@
 #include "ptesim/layout.h"
 #include "ptesim/pte.h"
 #include "ptesim/sim.h"
+#include "ptesim/report.h"
 
 #define PTESIM_VERSION "0.1.0"
 

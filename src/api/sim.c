@@ -1,47 +1,173 @@
 /* SPDX-License-Identifier: MIT */
-/* The public simulation and write-watch interface (include/ptesim/sim.h). */
+/* The simulation object, its processes, accesses and what the tables hold
+ * (include/ptesim/sim.h), and the plumbing every call shares. */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "mm/mm_internal.h"
-#include "ptesim/sim.h"
+#include "api/sim_internal.h"
+#include "scenario/program.h"
 
-struct ptesim_sim {
-	struct machine m;
-	int pid;
-	bool watching; /* the process's userfaultfd is open with WP_ASYNC */
-};
+#define SIM_FLAGS (PTESIM_SIM_NO_HAFDBS | PTESIM_SIM_NO_SWAP | PTESIM_SIM_CHECK_ON_DEMAND)
 
-int ptesim_sim_new(const ptesim_layout *layout, ptesim_sim **out)
+static void verdict_ok(ptesim_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->ok = true;
+	r->as_declared = true;
+	snprintf(r->message, sizeof(r->message), "ok");
+}
+
+int ptesim_sim_new_flags(const ptesim_layout *layout, unsigned flags, ptesim_sim **out)
 {
 	ptesim_sim *s;
 
+	if (!out)
+		return -EINVAL;
 	*out = NULL;
-	if (!layout)
+	if (!layout || (flags & ~SIM_FLAGS))
 		return -EINVAL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	if (machine_init(&s->m, layout, true) || mm_new(&s->m, &s->pid)) {
-		machine_destroy(&s->m);
-		free(s);
+	s->flags = flags;
+	verdict_ok(&s->verdict);
+	if (machine_init(&s->m, layout, !(flags & PTESIM_SIM_NO_HAFDBS)) || !(s->mo = model_create()) ||
+	    mm_new(&s->m, &s->pid) || ref_proc_add(s, s->pid)) {
+		ptesim_sim_free(s);
 		return -ENOMEM;
 	}
+	s->m.swap.on = !(flags & PTESIM_SIM_NO_SWAP);
 	*out = s;
 	return 0;
+}
+
+int ptesim_sim_new(const ptesim_layout *layout, ptesim_sim **out)
+{
+	return ptesim_sim_new_flags(layout, 0, out);
 }
 
 void ptesim_sim_free(ptesim_sim *sim)
 {
 	if (!sim)
 		return;
+	for (size_t i = 0; i < sim->nprocs; i++)
+		ref_proc_free(&sim->procs[i]);
+	free(sim->procs);
+	model_destroy(sim->mo);
 	machine_destroy(&sim->m);
 	free(sim);
 }
 
-int ptesim_sim_mmap_anon(ptesim_sim *sim, uint64_t npages, uint64_t *addr)
+const ptesim_layout *ptesim_sim_layout(const ptesim_sim *sim)
 {
-	return mm_mmap(&sim->m, sim->pid, npages, VM_READ | VM_WRITE, false, BACKING_ANON, 0, addr);
+	return sim->m.L;
+}
+
+const char *ptesim_sim_error(const ptesim_sim *sim)
+{
+	return sim->error;
+}
+
+static void name_call(ptesim_sim *sim, const char *fmt, va_list ap)
+{
+	size_t len;
+
+	vsnprintf(sim->op, sizeof(sim->op), fmt, ap);
+	len = strlen(sim->op);
+	snprintf(sim->op + len, sizeof(sim->op) - len, " in p%d", sim->pid);
+}
+
+void api_name(ptesim_sim *sim, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	name_call(sim, fmt, ap);
+	va_end(ap);
+}
+
+static bool alive(const ptesim_sim *sim, int pid)
+{
+	return pid >= 0 && (size_t)pid < sim->m.nprocs && sim->m.procs[pid].alive;
+}
+
+int api_begin(ptesim_sim *sim, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	name_call(sim, fmt, ap);
+	va_end(ap);
+	if (!alive(sim, sim->pid))
+		return api_fail(sim, -ESRCH, "the process has exited");
+	return 0;
+}
+
+int api_fail(ptesim_sim *sim, int rc, const char *why)
+{
+	const char *name = scn_errno_name(-rc);
+
+	snprintf(sim->error, sizeof(sim->error), "%s: %s: %s", sim->op, name ? name : "error",
+		 why ? why : strerror(-rc));
+	return rc;
+}
+
+int api_end(ptesim_sim *sim, int rc, const char *why)
+{
+	if (rc < 0)
+		api_fail(sim, rc, why);
+	if (!(sim->flags & PTESIM_SIM_CHECK_ON_DEMAND))
+		ref_check(sim);
+	return rc;
+}
+
+const char *api_prot_name(unsigned prot, char buf[4])
+{
+	buf[0] = (prot & PTESIM_PROT_READ) ? 'r' : '-';
+	buf[1] = (prot & PTESIM_PROT_WRITE) ? 'w' : '-';
+	buf[2] = (prot & PTESIM_PROT_EXEC) ? 'x' : '-';
+	buf[3] = 0;
+	return buf;
+}
+
+int ptesim_sim_fork(ptesim_sim *sim, int *child)
+{
+	int rc = api_begin(sim, "fork()");
+
+	if (rc)
+		return rc;
+	rc = mm_fork(&sim->m, sim->pid, child);
+	if (!rc)
+		rc = ref_fork(sim, sim->pid, *child);
+	return api_end(sim, rc, NULL);
+}
+
+int ptesim_sim_as(ptesim_sim *sim, int pid)
+{
+	api_name(sim, "as(%d)", pid);
+	if (!alive(sim, pid))
+		return api_fail(sim, -ESRCH, "no such live process");
+	sim->pid = pid;
+	return 0;
+}
+
+int ptesim_sim_current(const ptesim_sim *sim)
+{
+	return sim->pid;
+}
+
+int ptesim_sim_exit(ptesim_sim *sim, int pid)
+{
+	api_name(sim, "exit(%d)", pid);
+	if (!alive(sim, pid))
+		return api_fail(sim, -ESRCH, "no such live process");
+	mm_exit(&sim->m, pid);
+	ref_exit(sim, pid);
+	return api_end(sim, 0, NULL);
 }
 
 static int access_errno(enum access_result r)
@@ -49,95 +175,61 @@ static int access_errno(enum access_result r)
 	return r == ACCESS_OK ? 0 : r == ACCESS_BLOCKED ? -EAGAIN : -EFAULT;
 }
 
+static const char *access_why(enum access_result r)
+{
+	return r == ACCESS_SEGV ? "SIGSEGV" : r == ACCESS_BUS ? "SIGBUS" : "waits on a uffd-wp fault";
+}
+
 int ptesim_sim_write(ptesim_sim *sim, uint64_t addr, uint64_t value)
 {
-	return access_errno(mm_access(&sim->m, sim->pid, addr & ~(PAGE_SIZE - 1), true, &value));
+	uint64_t va = addr & ~(PAGE_SIZE - 1);
+	enum access_result r;
+	int rc = api_begin(sim, "write(0x%" PRIx64 ", 0x%" PRIx64 ")", addr, value);
+
+	if (rc)
+		return rc;
+	r = mm_access(&sim->m, sim->pid, va, true, &value);
+	if (r == ACCESS_OK)
+		ref_write(sim, sim->pid, va, value, false);
+	return api_end(sim, access_errno(r), access_why(r));
 }
 
 int ptesim_sim_read(ptesim_sim *sim, uint64_t addr, uint64_t *value)
 {
-	return access_errno(mm_access(&sim->m, sim->pid, addr & ~(PAGE_SIZE - 1), false, value));
+	uint64_t va = addr & ~(PAGE_SIZE - 1), got = 0;
+	enum access_result r;
+	int rc = api_begin(sim, "read(0x%" PRIx64 ")", addr);
+
+	if (rc)
+		return rc;
+	r = mm_access(&sim->m, sim->pid, va, false, &got);
+	if (r == ACCESS_OK) {
+		*value = got;
+		ref_read(sim, sim->pid, va, got);
+	}
+	return api_end(sim, access_errno(r), access_why(r));
+}
+
+int ptesim_sim_pte(ptesim_sim *sim, uint64_t addr, uint64_t *entry)
+{
+	struct mm *mm;
+	pte_t *ptep;
+	int rc = api_begin(sim, "pte(0x%" PRIx64 ")", addr);
+
+	*entry = 0;
+	if (rc)
+		return rc;
+	mm = &sim->m.procs[sim->pid];
+	if (!find_vma(mm, addr))
+		return api_fail(sim, -EFAULT, "no mapping holds the address");
+	ptep = mm_pte(&sim->m, mm, addr, false);
+	*entry = ptep ? pte_val(*ptep) : 0;
+	return 0;
 }
 
 uint64_t ptesim_sim_pagemap(ptesim_sim *sim, uint64_t addr)
 {
-	return mm_pagemap(&sim->m, sim->pid, addr);
-}
-
-int ptesim_write_watch_enable(ptesim_sim *sim, uint64_t addr, uint64_t len)
-{
-	int rc = 0;
-
-	if (!sim->watching) {
-		rc = mm_uffd_open(&sim->m, sim->pid, UFFD_FEATURE_WP_ASYNC);
-		sim->watching = rc == 0;
-	}
-	if (!rc)
-		rc = mm_uffd_register(&sim->m, sim->pid, addr, len);
-	return rc ? rc : mm_uffd_writeprotect(&sim->m, sim->pid, addr, len, true);
-}
-
-int ptesim_write_watch_get(ptesim_sim *sim, uint64_t addr, uint64_t len, bool reset, uint64_t *pages,
-			   size_t *count)
-{
-	size_t room = *count, n = 0;
-	struct page_region *vec;
-	struct pm_scan_arg a = { .start = addr, .end = addr + len, .category_mask = PAGE_IS_WRITTEN,
-				 .return_mask = PAGE_IS_WRITTEN, .max_pages = room,
-				 .flags = reset ? PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC : PM_SCAN_CHECK_WPASYNC };
-	long regions;
-
-	*count = 0;
-	if (!room)
+	if (!alive(sim, sim->pid) || addr >= TASK_SIZE)
 		return 0;
-	/* regions of written pages: at most one a page */
-	vec = calloc(room, sizeof(*vec));
-	if (!vec)
-		return -ENOMEM;
-	a.vec = vec;
-	a.vec_len = room;
-	regions = mm_pagemap_scan(&sim->m, sim->pid, &a);
-	for (long r = 0; r < regions; r++)
-		for (uint64_t p = vec[r].start; p < vec[r].end && n < room; p += PAGE_SIZE)
-			pages[n++] = p;
-	free(vec);
-	if (regions < 0)
-		return (int)regions;
-	*count = n;
-	return 0;
-}
-
-int ptesim_write_watch_reset(ptesim_sim *sim, uint64_t addr, uint64_t len)
-{
-	/* WP_MATCHING without an output vector: the protect-only fast path */
-	struct pm_scan_arg a = { .start = addr, .end = addr + len, .flags = PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC,
-				 .category_mask = PAGE_IS_WRITTEN, .return_mask = PAGE_IS_WRITTEN };
-	long rc = mm_pagemap_scan(&sim->m, sim->pid, &a);
-
-	return rc < 0 ? (int)rc : 0;
-}
-
-int ptesim_write_watch_mark_written(ptesim_sim *sim, uint64_t addr, uint64_t len)
-{
-	struct mm *mm = &sim->m.procs[sim->pid];
-
-	if ((addr & (PAGE_SIZE - 1)) || addr + len < addr)
-		return -EINVAL;
-	for (uint64_t a = addr; a < addr + len; a += PAGE_SIZE) {
-		struct vma *vma = find_vma(mm, a);
-
-		if (!vma || !(vma->vm_flags & VM_WRITE))
-			return -EFAULT;
-		/* faultin_page() with FAULT_FLAG_WRITE until the entry is
-		 * writable: a WP_ASYNC protection resolves on the way */
-		for (int tries = 0;; tries++) {
-			pte_t *ptep = mm_pte(&sim->m, mm, a, false);
-
-			if (ptep && pte_present(sim->m.L, *ptep) && pte_write(sim->m.L, *ptep))
-				break;
-			if (tries == 4 || handle_mm_fault(&sim->m, mm, vma, a, true) != FAULT_OK)
-				return -EFAULT;
-		}
-	}
-	return 0;
+	return mm_pagemap(&sim->m, sim->pid, addr);
 }

@@ -61,16 +61,32 @@ static bool walk_all(struct machine *m, entry_fn fn, void *state, page_namer nam
 	return true;
 }
 
+/* Present entries that differ only in their pfn decode alike (the pfn
+ * bits are the OA field, legal whatever they hold, and the bits that pick
+ * the form lie outside them): a run of one kind is decoded once, since
+ * the decoder's summary text costs more than the walk. */
+struct encoding_memo {
+	uint64_t pfn_mask;
+	uint64_t legal_key; /* a present entry without its pfn, known legal */
+	bool have;
+};
+
 static bool encoding_entry(struct machine *m, int pid, struct vma *vma, uint64_t va, pte_t pte,
 			   void *state, struct violation *v)
 {
+	struct encoding_memo *memo = state;
+	uint64_t e = pte_val(pte), key = e & ~memo->pfn_mask;
+	uint64_t *known = &m->encoding_ok[(e ^ (e >> 12) ^ (e >> 40)) & 255];
 	struct ptesim_decoded d;
-	uint64_t e = pte_val(pte), *known = &m->encoding_ok[(e ^ (e >> 12) ^ (e >> 40)) & 255];
 
-	(void)pid, (void)vma, (void)va, (void)state;
-	if (*known == e)
+	(void)pid, (void)vma, (void)va;
+	if ((memo->have && key == memo->legal_key) || *known == e)
 		return false;
 	ptesim_decode(m->L, e, &d);
+	if (d.kind == PTESIM_KIND_PRESENT || d.kind == PTESIM_KIND_PROT_NONE) {
+		memo->legal_key = key;
+		memo->have = true;
+	}
 	if (d.kind != PTESIM_KIND_INVALID) {
 		*known = e;
 		return false;
@@ -82,7 +98,9 @@ static bool encoding_entry(struct machine *m, int pid, struct vma *vma, uint64_t
 
 bool check_pte_encoding(struct machine *m, page_namer name, void *ctx, struct violation *v)
 {
-	return walk_all(m, encoding_entry, NULL, name, ctx, v);
+	struct encoding_memo memo = { m->memo_pagemap.pfn_mask, 0, false };
+
+	return walk_all(m, encoding_entry, &memo, name, ctx, v);
 }
 
 static bool untracked_entry(struct machine *m, int pid, struct vma *vma, uint64_t va, pte_t pte,
