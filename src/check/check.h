@@ -29,5 +29,10 @@ bool check_pte_encoding(struct machine *m, page_namer name, void *ctx, struct vi
 bool check_hw_write_untracked(struct machine *m, page_namer name, void *ctx, struct violation *v);
 /* Frame reference and map counts agree with the page tables. */
 bool check_refcount(struct machine *m, page_namer name, void *ctx, struct violation *v);
+/* pte-encoding and refcount (false, v) and hw-write-untracked (untracked,
+ * *untracked_found) in one walk of the tables: what the three above find,
+ * at a third of the cost. */
+bool check_machine(struct machine *m, page_namer name, void *ctx, struct violation *v,
+		   struct violation *untracked, bool *untracked_found);
 
 #endif

@@ -189,50 +189,122 @@ static bool count_entry(struct machine *m, int pid, struct vma *vma, uint64_t va
 	return false;
 }
 
-bool check_refcount(struct machine *m, page_namer name, void *ctx, struct violation *v)
+/* Counting space for check_refcount, kept by the machine; false when there
+ * is no memory to check with. */
+static bool counts_begin(struct machine *m, struct counts *c)
 {
 	size_t need = m->frames.n + m->swap.n + 1;
-	struct counts c;
-	bool ok;
 
 	if (need > m->check_counts_cap) {
 		uint32_t *grown = realloc(m->check_counts, need * 2 * sizeof(*grown));
 
 		if (!grown)
-			return true; /* no memory to check with: say nothing rather than guess */
+			return false;
 		m->check_counts = grown;
 		m->check_counts_cap = need * 2;
 	}
 	memset(m->check_counts, 0, need * sizeof(*m->check_counts));
-	c = (struct counts){ m->check_counts, m->frames.n, m->check_counts + m->frames.n, m->swap.n };
-	ok = walk_all(m, count_entry, &c, name, ctx, v);
-	for (size_t off = 1; ok && off < c.nslots; off++) {
-		if (m->swap.slots[off].count == c.slots[off])
+	*c = (struct counts){ m->check_counts, m->frames.n, m->check_counts + m->frames.n, m->swap.n };
+	return true;
+}
+
+/* The counts a walk made against the swap slots' and frames' own. */
+static bool counts_verify(struct machine *m, const struct counts *c, struct violation *v)
+{
+	for (size_t off = 1; off < c->nslots; off++) {
+		if (m->swap.slots[off].count == c->slots[off])
 			continue;
 		v->name = "refcount";
 		snprintf(v->page, sizeof(v->page), "swap slot %zu", off);
 		snprintf(v->reason, sizeof(v->reason), "swap count %u, but %u entries point at it",
-			 m->swap.slots[off].count, c.slots[off]);
-		ok = false;
+			 m->swap.slots[off].count, c->slots[off]);
+		return false;
 	}
-	for (size_t i = 0; ok && i < c.n; i++) {
+	for (size_t i = 0; i < c->n; i++) {
 		const struct frame *f = &m->frames.v[i];
 		uint32_t refs;
 
 		if (!(f->flags & FRAME_USED) || (f->flags & (FRAME_TABLE | FRAME_ZERO)))
 			continue;
-		refs = c.maps[i] + ((f->flags & FRAME_PAGECACHE) ? 1 : 0) + ((f->flags & FRAME_SWAPCACHE) ? 1 : 0) +
+		refs = c->maps[i] + ((f->flags & FRAME_PAGECACHE) ? 1 : 0) + ((f->flags & FRAME_SWAPCACHE) ? 1 : 0) +
 		       f->pins * GUP_PIN_COUNTING_BIAS;
-		if (f->mapcount == c.maps[i] && f->refcount == refs && refs)
+		if (f->mapcount == c->maps[i] && f->refcount == refs && refs)
 			continue;
 		v->name = "refcount";
 		snprintf(v->page, sizeof(v->page), "pfn 0x%llx", (unsigned long long)(FRAME_PFN_BASE + i));
 		snprintf(v->reason, sizeof(v->reason),
-			 "mapcount %u refcount %u, but %u entries map it%s", f->mapcount, f->refcount, c.maps[i],
+			 "mapcount %u refcount %u, but %u entries map it%s", f->mapcount, f->refcount, c->maps[i],
 			 (f->flags & FRAME_PAGECACHE)   ? " and the page cache holds it"
 			 : (f->flags & FRAME_SWAPCACHE) ? " and the swap cache holds it"
 							: "");
-		ok = false;
+		return false;
 	}
-	return ok;
+	return true;
+}
+
+bool check_refcount(struct machine *m, page_namer name, void *ctx, struct violation *v)
+{
+	struct counts c;
+
+	if (!counts_begin(m, &c))
+		return true; /* no memory to check with: say nothing rather than guess */
+	return walk_all(m, count_entry, &c, name, ctx, v) && counts_verify(m, &c, v);
+}
+
+/* All three in one walk, for the checks after every command: the machine's
+ * consistency (pte-encoding before refcount, as apart) in v, and the first
+ * hw-write-untracked entry in untracked, which the caller reports after
+ * whatever it checks between. */
+struct all_walk {
+	struct encoding_memo enc;
+	struct counts counts;
+	bool counting;
+	struct violation ref, untracked;
+	bool ref_found, untracked_found;
+	int ref_pid, untracked_pid;
+	uint64_t ref_va, untracked_va;
+};
+
+static bool all_entry(struct machine *m, int pid, struct vma *vma, uint64_t va, pte_t pte, void *state,
+		      struct violation *v)
+{
+	struct all_walk *a = state;
+
+	if (encoding_entry(m, pid, vma, va, pte, &a->enc, v))
+		return true;
+	if (a->counting && !a->ref_found && count_entry(m, pid, vma, va, pte, &a->counts, &a->ref)) {
+		a->ref_found = true;
+		a->ref_pid = pid;
+		a->ref_va = va;
+	}
+	if (!a->untracked_found && untracked_entry(m, pid, vma, va, pte, NULL, &a->untracked)) {
+		a->untracked_found = true;
+		a->untracked_pid = pid;
+		a->untracked_va = va;
+	}
+	return false;
+}
+
+bool check_machine(struct machine *m, page_namer name, void *ctx, struct violation *v,
+		   struct violation *untracked, bool *untracked_found)
+{
+	struct all_walk a = { .enc = { m->memo_pagemap.pfn_mask, 0, false } };
+
+	*untracked_found = false;
+	a.counting = counts_begin(m, &a.counts);
+	if (!walk_all(m, all_entry, &a, name, ctx, v))
+		return false;
+	if (a.ref_found) {
+		*v = a.ref;
+		name(ctx, a.ref_pid, a.ref_va, v->page, sizeof(v->page));
+		return false;
+	}
+	if (a.counting && !counts_verify(m, &a.counts, v))
+		return false;
+	if (a.untracked_found) {
+		*untracked = a.untracked;
+		name(ctx, a.untracked_pid, a.untracked_va, untracked->page, sizeof(untracked->page));
+		*untracked_found = true;
+	}
+	return true;
 }

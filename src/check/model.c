@@ -254,8 +254,35 @@ bool model_own_value(struct model *mo, int pid, int region, size_t page, uint64_
 	return true;
 }
 
+/* The common case of a search: dst already has src's shape. */
+static bool copy_in_place(struct model *dst, const struct model *src)
+{
+	if (dst->nregions != src->nregions || dst->nobjects != src->nobjects)
+		return false;
+	for (size_t i = 0; i < src->nregions; i++)
+		if (dst->regions[i].npages != src->regions[i].npages)
+			return false;
+	for (size_t i = 0; i < src->nobjects; i++)
+		if (dst->objects[i].npages != src->objects[i].npages)
+			return false;
+	for (size_t i = 0; i < src->nregions; i++) {
+		struct mpage *pages = dst->regions[i].pages;
+
+		dst->regions[i] = src->regions[i];
+		dst->regions[i].pages = pages;
+		memcpy(pages, src->regions[i].pages, src->regions[i].npages * sizeof(*pages));
+	}
+	for (size_t i = 0; i < src->nobjects; i++) {
+		dst->objects[i].id = src->objects[i].id;
+		memcpy(dst->objects[i].values, src->objects[i].values, src->objects[i].npages * sizeof(uint64_t));
+	}
+	return true;
+}
+
 int model_copy(struct model *dst, const struct model *src)
 {
+	if (copy_in_place(dst, src))
+		return 0;
 	for (size_t i = 0; i < dst->nregions; i++)
 		free(dst->regions[i].pages);
 	dst->nregions = 0;

@@ -461,15 +461,16 @@ void do_command(struct runner *rn)
  * without it), then what user space is promised, then the hardware. */
 void check_invariants(struct runner *rn)
 {
-	struct violation v = { 0 };
+	struct violation v = { 0 }, untracked = { 0 };
+	bool untracked_found;
 
-	if (!check_pte_encoding(&rn->m, name_page, rn, &v) || !check_refcount(&rn->m, name_page, rn, &v)) {
+	if (!check_machine(&rn->m, name_page, rn, &v, &untracked, &untracked_found)) {
 		set_fail(rn, v.name, "%s %s", v.page, v.reason);
 		return;
 	}
 	check_tracking(rn);
-	if (!check_hw_write_untracked(&rn->m, name_page, rn, &v))
-		set_fail(rn, v.name, "%s %s", v.page, v.reason);
+	if (untracked_found)
+		set_fail(rn, untracked.name, "%s %s", untracked.page, untracked.reason);
 }
 
 const char *requirement_missing(const struct scn_program *p, const ptesim_layout *L)
