@@ -178,7 +178,7 @@ static void put_fields(const struct explain_doc *d, const struct explain_entry *
 
 	if (!e->nfields)
 		return;
-	fputs("<table class=\"fields\">\n<tr><th>bits</th><th>field</th><th>Linux name</th><th>before</th>"
+	fputs("<p class=\"caption\">fields changed:</p>\n<table class=\"fields\">\n<tr><th>bits</th><th>field</th><th>Linux name</th><th>before</th>"
 	      "<th>after</th><th></th></tr>\n",
 	      out);
 	for (size_t i = 0; i < e->nfields; i++) {
