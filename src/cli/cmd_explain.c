@@ -126,7 +126,7 @@ int cmd_explain(int argc, char **argv)
 		rc = usage_error("explain: unknown --color '%s' (auto, always or never)", color);
 	if (!rc && !file)
 		rc = usage_error("explain: give a scenario file, e.g. ptesim explain "
-				 "tests/scenarios/capper-madv-free-race.pts --layout arm64-v4.15-binlu");
+				 "scenarios/capper-madv-free-race.pts --layout arm64-v4.15-binlu");
 	if (!rc && layouts.n > 1)
 		rc = usage_error("explain: one layout at a time (%d given)", layouts.n);
 	if (!rc && scn_parse_file(file, &p, err, sizeof(err))) {
