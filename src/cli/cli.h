@@ -51,5 +51,6 @@ int cmd_kernel_run(int argc, char **argv);
 int cmd_kernel_diff(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 #endif

@@ -14,6 +14,9 @@ static void print_usage(FILE *out)
 	      "                                            exit 1 when a result is not the declared one\n"
 	      "  run FILE... [--layout NAME[,NAME]|all] [--layout-file F] [--trace]\n"
 	      "                                            run scenarios; one result line per layout\n"
+	      "  explain FILE [--layout NAME|--layout-file F] [--format text|html] [--color auto|always|never]\n"
+	      "                                            one layout, command by command: the kernel path run,\n"
+	      "                                            each entry changed as bit maps, pagemap, the result\n"
 	      "  layouts [--layout-file F] [--format text|markdown]\n"
 	      "                                            the layouts, one line each; markdown: field by field\n"
 	      "  layout NAME|--layout-file F [--format text|markdown|json|svg]\n"
@@ -54,6 +57,7 @@ int main(int argc, char **argv)
 		{ "matrix", cmd_matrix },
 		{ "kernel-diff", cmd_kernel_diff }, { "gen", cmd_gen },
 		{ "explore", cmd_explore },
+		{ "explain", cmd_explain },
 	};
 
 	if (argc < 2) {

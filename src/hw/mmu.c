@@ -62,20 +62,63 @@ static void x86_leaf(const struct ptesim_layout *L, pte_t *ptep, bool write, str
 	r->pfn = L_get(L, ROLE_PFN, nv);
 }
 
+/* What the access did, in the words of the architecture's manual. */
+static void note_access(const struct ptesim_layout *L, struct kpath_log *log, bool write, const struct mmu_result *r)
+{
+	static const char *const arm64_fault[] = {
+		[MMU_TRANSLATION] = "MMU: translation fault (descriptor not valid)",
+		[MMU_ACCESS_FLAG] = "MMU: access flag fault (AF=0, no hardware AF)",
+		[MMU_PERMISSION] = "MMU: permission fault",
+	};
+	static const char *const x86_fault[] = {
+		[MMU_TRANSLATION] = "MMU: page fault (not present)",
+		[MMU_PERMISSION] = "MMU: page fault (protection violation)",
+	};
+	uint64_t changed;
+
+	if (r->fault != MMU_OK) {
+		const char *what = L->arch == PTESIM_ARCH_ARM64 ? arm64_fault[r->fault] : x86_fault[r->fault];
+
+		kpath_add(log, KPATH_HW, what ? what : "MMU: fault");
+		return;
+	}
+	changed = r->updated ? pte_val(r->before) ^ pte_val(*r->ptep) : 0;
+	if (!changed)
+		kpath_add(log, KPATH_HW, write ? "MMU: store completed, descriptor unchanged"
+					       : "MMU: load completed, descriptor unchanged");
+	if (L->arch == PTESIM_ARCH_ARM64) {
+		if (changed & M(ROLE_YOUNG))
+			kpath_add(log, KPATH_HW, "MMU: hardware set AF (access flag), no fault");
+		if (changed & M(ROLE_RDONLY))
+			kpath_add(log, KPATH_HW, "MMU: DBM cleared AP[2] (PTE_RDONLY), no fault: hardware-dirty");
+	} else {
+		if (changed & M(ROLE_YOUNG))
+			kpath_add(log, KPATH_HW, "MMU: hardware set A (_PAGE_ACCESSED)");
+		if (changed & M(ROLE_HW_DIRTY))
+			kpath_add(log, KPATH_HW, "MMU: hardware set D (_PAGE_DIRTY)");
+	}
+}
+
 void mmu_access(struct frames *f, const struct ptesim_layout *L, const struct mmu_config *cfg,
 		uint64_t root, uint64_t va, bool write, struct mmu_result *r)
 {
 	pte_t *ptep = pgtable_pte(f, L, root, va, false);
 
 	*r = (struct mmu_result){ .fault = MMU_TRANSLATION };
-	if (!ptep)
-		return; /* a missing table: the upper descriptor is invalid */
+	if (!ptep) {
+		/* a missing table: the upper descriptor is invalid */
+		if (__builtin_expect(cfg->kpath != NULL, 0))
+			note_access(L, cfg->kpath, write, r);
+		return;
+	}
 	r->ptep = ptep;
 	r->before = *ptep;
 	if (L->arch == PTESIM_ARCH_ARM64)
 		arm64_leaf(L, cfg, ptep, write, r);
 	else
 		x86_leaf(L, ptep, write, r);
+	if (__builtin_expect(cfg->kpath != NULL, 0))
+		note_access(L, cfg->kpath, write, r);
 }
 
 bool mmu_can_write(const struct ptesim_layout *L, const struct mmu_config *cfg, pte_t pte)

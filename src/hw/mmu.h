@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hw/kpath.h"
 #include "mm/machine.h"
 
 enum mmu_fault {
@@ -24,6 +25,7 @@ enum mmu_fault {
 
 struct mmu_config {
 	bool hafdbs; /* arm64 TCR_EL1.HA and HD; x86 always updates A/D */
+	struct kpath_log *kpath; /* where accesses are noted (ptesim explain), or NULL */
 };
 
 struct mmu_result {

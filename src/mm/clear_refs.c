@@ -22,7 +22,7 @@ struct clear_refs_ctx {
 
 /* pte_is_pinned(): a writable entry of a COW mapping whose page may be
  * pinned for DMA is left writable, so the device's writes stay visible */
-static bool pte_is_pinned(const struct clear_refs_ctx *c, pte_t pte)
+static inline bool pte_is_pinned(const struct clear_refs_ctx *c, pte_t pte)
 {
 	uint64_t pfn;
 
@@ -33,31 +33,34 @@ static bool pte_is_pinned(const struct clear_refs_ctx *c, pte_t pte)
 }
 
 /* clear_soft_dirty(): an empty function without CONFIG_MEM_SOFT_DIRTY */
-static void clear_soft_dirty(const struct clear_refs_ctx *c, pte_t *ptep)
+KPATH_INLINE void clear_soft_dirty(struct kpath_log *kp, const struct clear_refs_ctx *c, pte_t *ptep)
 {
 	const struct ptesim_layout *L = c->m->L;
 	pte_t old, ptent = *ptep;
 
 	if (!c->m->vm_softdirty)
 		return;
+	kpath_note(kp, KPATH_FUNCTION, "clear_soft_dirty");
 	if (pte_present(L, ptent)) {
 		if (pte_is_pinned(c, ptent))
 			return;
-		old = ptep_modify_prot_start(L, ptep);
-		ptent = pte_wrprotect(L, old);
-		ptent = pte_clear_soft_dirty(L, ptent);
-		ptep_modify_prot_commit(L, ptep, old, ptent);
+		old = KPATH(kp, ptep_modify_prot_start, L, ptep);
+		ptent = KPATH(kp, pte_wrprotect, L, old);
+		ptent = KPATH(kp, pte_clear_soft_dirty, L, ptent);
+		KPATH(kp, ptep_modify_prot_commit, L, ptep, old, ptent);
 	} else if (is_swap_pte(L, ptent)) {
-		*ptep = pte_swp_clear_soft_dirty(L, ptent);
+		ptent = KPATH(kp, pte_swp_clear_soft_dirty, L, ptent);
+		KPATH(kp, set_pte_at, ptep, ptent);
 	}
 }
 
-static void clear_refs_table(void *ctx, uint64_t table_va, pte_t *table)
+KPATH_INLINE void clear_refs_entries(struct kpath_log *kp, struct clear_refs_ctx *c, uint64_t table_va,
+				     pte_t *table)
 {
-	struct clear_refs_ctx *c = ctx;
 	const struct ptesim_layout *L = c->m->L;
 	unsigned first, last;
 
+	kpath_note(kp, KPATH_FUNCTION, "clear_refs_pte_range");
 	table_span(table_va, c->vma->start, c->vma->end, &first, &last);
 	for (unsigned i = first; i < last; i++) {
 		uint64_t pfn;
@@ -65,15 +68,22 @@ static void clear_refs_table(void *ctx, uint64_t table_va, pte_t *table)
 		if (!pte_val(table[i]) || pte_none(L, table[i]))
 			continue;
 		if (c->type == CLEAR_REFS_SOFT_DIRTY) {
-			clear_soft_dirty(c, &table[i]);
+			clear_soft_dirty(kp, c, &table[i]);
 			continue;
 		}
 		if (!pte_present(L, table[i]) || !(pfn = vm_normal_page(c->m, table[i])))
 			continue;
 		/* ptep_test_and_clear_young(), folio_test_clear_young(), folio_clear_referenced() */
-		ptep_test_and_clear_young(L, &table[i]);
+		KPATH(kp, ptep_test_and_clear_young, L, &table[i]);
 		frame_of(&c->m->frames, pfn)->flags &= (uint16_t)~FRAME_REFERENCED;
 	}
+}
+
+static void clear_refs_table(void *ctx, uint64_t table_va, pte_t *table)
+{
+	struct clear_refs_ctx *c = ctx;
+
+	KPATH_WALK(kpath_of(c->m), clear_refs_entries, c, table_va, table);
 }
 
 /* clear_refs_test_walk(): ANON skips VMAs with a file (shmem included:
@@ -89,6 +99,7 @@ int mm_clear_refs(struct machine *m, int pid, int value)
 {
 	struct clear_refs_ctx c = { m, &m->procs[pid], NULL, (enum clear_refs_type)value };
 
+	kpath_fn(m, "clear_refs_write");
 	if (value < CLEAR_REFS_ALL || value >= CLEAR_REFS_LAST)
 		return -EINVAL;
 	if (c.type == CLEAR_REFS_MM_HIWATER_RSS)

@@ -8,26 +8,24 @@
 /* fault_around_bytes: 64 KiB */
 #define FAULT_AROUND_PAGES 16
 
-static void set_pte_at(pte_t *ptep, pte_t pte)
-{
-	*ptep = pte;
-}
-
 /* do_anonymous_page() */
 static enum fault_result do_anonymous_page(struct machine *m, struct mm *mm, struct vma *vma,
 					   pte_t *ptep, bool write, bool uffd_wp)
 {
 	const struct ptesim_layout *L = m->L;
+	struct kpath_log *kp = kpath_of(m);
 	struct frame *f;
 	uint64_t pfn;
 	pte_t entry;
 
+	kpath_fn(m, "do_anonymous_page");
 	if (!write) {
 		/* the shared zero page, read-only and special */
-		entry = pte_mkspecial(L, pfn_pte(L, m->frames.zero_pfn, vma->vm_page_prot));
+		entry = KPATH(kp, pfn_pte, L, m->frames.zero_pfn, vma->vm_page_prot);
+		entry = KPATH(kp, pte_mkspecial, L, entry);
 		if (uffd_wp)
-			entry = pte_mkuffd_wp(L, entry); /* the marker's protection stays */
-		set_pte_at(ptep, entry);
+			entry = KPATH(kp, pte_mkuffd_wp, L, entry); /* the marker's protection stays */
+		KPATH(kp, set_pte_at, ptep, entry);
 		return FAULT_OK;
 	}
 	pfn = frame_alloc(&m->frames, FRAME_ANON | FRAME_ANON_EXCLUSIVE | FRAME_SWAPBACKED);
@@ -36,12 +34,14 @@ static enum fault_result do_anonymous_page(struct machine *m, struct mm *mm, str
 	f = frame_of(&m->frames, pfn);
 	f->mapcount = 1; /* folio_add_new_anon_rmap(RMAP_EXCLUSIVE) */
 	anon_vma_prepare(m, mm, vma);
-	entry = pfn_pte(L, pfn, vma->vm_page_prot);
-	if (vma->vm_flags & VM_WRITE)
-		entry = pte_mkwrite(L, pte_mkdirty(L, entry));
+	entry = KPATH(kp, pfn_pte, L, pfn, vma->vm_page_prot);
+	if (vma->vm_flags & VM_WRITE) {
+		entry = KPATH(kp, pte_mkdirty, L, entry);
+		entry = KPATH(kp, pte_mkwrite, L, entry);
+	}
 	if (uffd_wp)
-		entry = pte_mkuffd_wp(L, entry);
-	set_pte_at(ptep, entry);
+		entry = KPATH(kp, pte_mkuffd_wp, L, entry);
+	KPATH(kp, set_pte_at, ptep, entry);
 	return FAULT_OK;
 }
 
@@ -64,9 +64,11 @@ static void do_fault_around(struct machine *m, struct mm *mm, struct vma *vma, u
 	uint64_t from = pte_off & ~(uint64_t)(FAULT_AROUND_PAGES - 1), to;
 	uint64_t table_va = va & ~(PTRS_PER_TABLE * PAGE_SIZE - 1);
 	struct object *o = &m->objects[vma->object];
+	struct kpath_log *kp = kpath_of(m);
 
 	if (vma->vm_flags & VM_UFFD_WP)
 		return; /* uffd_disable_fault_around() */
+	kpath_fn(m, "do_fault_around");
 	if (from < pte_off - (pte_off < vma_off ? pte_off : vma_off))
 		from = pte_off - (pte_off < vma_off ? pte_off : vma_off);
 	to = from + FAULT_AROUND_PAGES;
@@ -86,11 +88,11 @@ static void do_fault_around(struct machine *m, struct mm *mm, struct vma *vma, u
 		ptep = mm_pte(m, mm, a, true);
 		if (!ptep || !pte_none(L, *ptep))
 			continue;
-		entry = pfn_pte(L, pfn, vma->vm_page_prot);
+		entry = KPATH(kp, pfn_pte, L, pfn, vma->vm_page_prot);
 		if (L->arch == PTESIM_ARCH_ARM64 && m->hw.hafdbs)
-			entry = pte_mkold(L, entry);
+			entry = KPATH(kp, pte_mkold, L, entry);
 		rmap_add(m, pfn);
-		set_pte_at(ptep, entry);
+		KPATH(kp, set_pte_at, ptep, entry);
 	}
 }
 
@@ -134,9 +136,11 @@ static enum fault_result do_fault(struct machine *m, struct mm *mm, struct vma *
 				  pte_t *ptep, bool write, bool uffd_wp)
 {
 	const struct ptesim_layout *L = m->L;
+	struct kpath_log *kp = kpath_of(m);
 	uint64_t idx = vma_index(vma, va), pfn;
 	pte_t entry;
 
+	kpath_fn(m, !write ? "do_read_fault" : (vma->vm_flags & VM_SHARED) ? "do_shared_fault" : "do_cow_fault");
 	if (idx >= m->objects[vma->object].npages)
 		return FAULT_SIGBUS; /* beyond the end of the object */
 	exec_readahead(m, vma, idx);
@@ -154,22 +158,27 @@ static enum fault_result do_fault(struct machine *m, struct mm *mm, struct vma *
 		frame_of(&m->frames, copy)->data = frame_of(&m->frames, pfn)->data;
 		frame_of(&m->frames, copy)->mapcount = 1;
 		anon_vma_prepare(m, mm, vma);
-		entry = maybe_mkwrite(m, pte_mkdirty(L, pfn_pte(L, copy, vma->vm_page_prot)), vma);
+		kpath_fn(m, "finish_fault");
+		entry = KPATH(kp, pfn_pte, L, copy, vma->vm_page_prot);
+		entry = KPATH(kp, pte_mkdirty, L, entry);
+		entry = KPATH(kp, maybe_mkwrite, m, entry, vma);
 		if (uffd_wp)
-			entry = pte_mkuffd_wp(L, entry); /* set_pte_range() */
-		set_pte_at(ptep, entry);
+			entry = KPATH(kp, pte_mkuffd_wp, L, entry); /* set_pte_range() */
+		KPATH(kp, set_pte_at, ptep, entry);
 		return FAULT_OK;
 	}
-	entry = pfn_pte(L, pfn, vma->vm_page_prot);
+	kpath_fn(m, "finish_fault");
+	entry = KPATH(kp, pfn_pte, L, pfn, vma->vm_page_prot);
 	if (write) {
 		/* do_shared_fault(): ->page_mkwrite, then fault_dirty_shared_page() */
-		entry = maybe_mkwrite(m, pte_mkdirty(L, entry), vma);
+		entry = KPATH(kp, pte_mkdirty, L, entry);
+		entry = KPATH(kp, maybe_mkwrite, m, entry, vma);
 		folio_mark_dirty(m, pfn);
 	}
 	if (uffd_wp)
-		entry = pte_mkuffd_wp(L, entry); /* set_pte_range() */
+		entry = KPATH(kp, pte_mkuffd_wp, L, entry); /* set_pte_range() */
 	rmap_add(m, pfn);
-	set_pte_at(ptep, entry);
+	KPATH(kp, set_pte_at, ptep, entry);
 	return FAULT_OK;
 }
 
@@ -177,10 +186,14 @@ static enum fault_result do_fault(struct machine *m, struct mm *mm, struct vma *
 static enum fault_result wp_page_reuse(struct machine *m, struct vma *vma, pte_t *ptep, pte_t orig)
 {
 	const struct ptesim_layout *L = m->L;
-	pte_t entry = pte_mkyoung(L, orig);
+	struct kpath_log *kp = kpath_of(m);
+	pte_t entry;
 
-	entry = maybe_mkwrite(m, pte_mkdirty(L, entry), vma);
-	ptep_set_access_flags(L, ptep, entry, 1);
+	kpath_fn(m, "wp_page_reuse");
+	entry = KPATH(kp, pte_mkyoung, L, orig);
+	entry = KPATH(kp, pte_mkdirty, L, entry);
+	entry = KPATH(kp, maybe_mkwrite, m, entry, vma);
+	KPATH(kp, ptep_set_access_flags, L, ptep, entry, 1);
 	return FAULT_OK;
 }
 
@@ -189,21 +202,24 @@ static enum fault_result wp_page_copy(struct machine *m, struct mm *mm, struct v
 				      pte_t orig)
 {
 	const struct ptesim_layout *L = m->L;
+	struct kpath_log *kp = kpath_of(m);
 	uint64_t old = vm_normal_page(m, orig);
 	uint64_t pfn = frame_alloc(&m->frames, FRAME_ANON | FRAME_ANON_EXCLUSIVE | FRAME_SWAPBACKED);
 	struct frame *f;
 	pte_t entry;
 
+	kpath_fn(m, "wp_page_copy");
 	if (!pfn)
 		return FAULT_OOM;
 	f = frame_of(&m->frames, pfn);
 	f->data = old ? frame_of(&m->frames, old)->data : 0; /* the zero page copies as zeros */
 	f->mapcount = 1;
 	anon_vma_prepare(m, mm, vma);
-	entry = pfn_pte(L, pfn, vma->vm_page_prot);
-	entry = maybe_mkwrite(m, pte_mkdirty(L, entry), vma);
-	ptep_get_and_clear(L, ptep); /* ptep_clear_flush() */
-	set_pte_at(ptep, entry);
+	entry = KPATH(kp, pfn_pte, L, pfn, vma->vm_page_prot);
+	entry = KPATH(kp, pte_mkdirty, L, entry);
+	entry = KPATH(kp, maybe_mkwrite, m, entry, vma);
+	KPATH(kp, ptep_get_and_clear, L, ptep); /* ptep_clear_flush() */
+	KPATH(kp, set_pte_at, ptep, entry);
 	if (old)
 		rmap_remove(m, old);
 	return FAULT_OK;
@@ -224,22 +240,27 @@ static bool wp_can_reuse_anon_folio(struct machine *m, uint64_t pfn)
 static enum fault_result do_wp_page(struct machine *m, struct mm *mm, struct vma *vma, pte_t *ptep,
 				    pte_t orig)
 {
+	struct kpath_log *kp = kpath_of(m);
 	uint64_t pfn;
 	struct frame *f;
 
+	kpath_fn(m, "do_wp_page");
 	/* userfaultfd_pte_wp(): a synchronous context takes the fault to user
 	 * space; WP_ASYNC drops the bit and goes on to reuse or copy */
 	if (userfaultfd_wp(vma) && pte_uffd_wp(m->L, orig)) {
-		if (!(mm->uffd.features & UFFD_FEATURE_WP_ASYNC))
+		if (!(mm->uffd.features & UFFD_FEATURE_WP_ASYNC)) {
+			kpath_fn(m, "handle_userfault");
 			return FAULT_USERFAULT;
-		orig = pte_clear_uffd_wp(m->L, orig);
-		set_pte_at(ptep, orig);
+		}
+		orig = KPATH(kp, pte_clear_uffd_wp, m->L, orig);
+		KPATH(kp, set_pte_at, ptep, orig);
 	}
 	pfn = vm_normal_page(m, orig);
 	f = pfn ? frame_of(&m->frames, pfn) : NULL;
 
 	if (vma->vm_flags & (VM_SHARED | VM_MAYSHARE)) {
 		/* wp_page_shared(): ->page_mkwrite, reuse, fault_dirty_shared_page() */
+		kpath_fn(m, "wp_page_shared");
 		if (f)
 			folio_mark_dirty(m, pfn);
 		return wp_page_reuse(m, vma, ptep, orig);
@@ -258,6 +279,7 @@ static enum fault_result do_swap_page(struct machine *m, struct mm *mm, struct v
 				      pte_t orig, bool write)
 {
 	const struct ptesim_layout *L = m->L;
+	struct kpath_log *kp = kpath_of(m);
 	swp_entry_t entry = pte_to_swp_entry(L, orig);
 	uint64_t offset = swp_offset(entry), pfn;
 	struct swap_slot *slot = swap_slot(m, offset);
@@ -265,6 +287,7 @@ static enum fault_result do_swap_page(struct machine *m, struct mm *mm, struct v
 	struct frame *f;
 	pte_t pte;
 
+	kpath_fn(m, "do_swap_page");
 	if (!is_real_swap_pte(m, orig) || !slot || !slot->count)
 		return FAULT_SIGBUS; /* markers and migration entries: not simulated yet */
 	pfn = slot->cache_pfn;
@@ -280,18 +303,18 @@ static enum fault_result do_swap_page(struct machine *m, struct mm *mm, struct v
 	f = frame_of(&m->frames, pfn);
 	rmap_add(m, pfn);
 	anon_vma_prepare(m, mm, vma); /* a swap entry says it has one already */
-	pte = pfn_pte(L, pfn, vma->vm_page_prot);
+	pte = KPATH(kp, pfn_pte, L, pfn, vma->vm_page_prot);
 	if (pte_swp_soft_dirty(L, orig))
-		pte = pte_mksoft_dirty(L, pte);
+		pte = KPATH(kp, pte_mksoft_dirty, L, pte);
 	if (pte_swp_uffd_wp(L, orig))
-		pte = pte_mkuffd_wp(L, pte);
+		pte = KPATH(kp, pte_mkuffd_wp, L, pte);
 	if (exclusive) {
 		/* pte_needs_soft_dirty_wp() and userfaultfd_pte_wp() keep it read-only */
 		if ((vma->vm_flags & VM_WRITE) && !((vma->vm_flags & VM_UFFD_WP) && pte_uffd_wp(L, pte)) &&
 		    !(vma_soft_dirty_enabled(m, vma) && !pte_soft_dirty(L, pte))) {
-			pte = pte_mkwrite(L, pte);
+			pte = KPATH(kp, pte_mkwrite, L, pte);
 			if (write) {
-				pte = pte_mkdirty(L, pte);
+				pte = KPATH(kp, pte_mkdirty, L, pte);
 				write = false;
 			}
 		}
@@ -302,7 +325,7 @@ static enum fault_result do_swap_page(struct machine *m, struct mm *mm, struct v
 	 * swap cache and this mapping hold the page */
 	if (write && f->refcount == 2)
 		swapcache_release(m, pfn);
-	set_pte_at(ptep, pte);
+	KPATH(kp, set_pte_at, ptep, pte);
 	if (write)
 		return do_wp_page(m, mm, vma, ptep, pte);
 	return FAULT_OK;
@@ -314,6 +337,7 @@ static enum fault_result do_swap_page(struct machine *m, struct mm *mm, struct v
 static enum fault_result handle_pte_marker(struct machine *m, struct mm *mm, struct vma *vma, uint64_t va,
 					   pte_t *ptep, bool write)
 {
+	kpath_fn(m, "handle_pte_marker");
 	if (!pte_marker_uffd_wp(m->L, *ptep))
 		return FAULT_SIGBUS; /* poison and guard markers are not simulated */
 	if (!userfaultfd_wp(vma)) {
@@ -330,9 +354,11 @@ enum fault_result handle_mm_fault(struct machine *m, struct mm *mm, struct vma *
 				  bool write)
 {
 	const struct ptesim_layout *L = m->L;
+	struct kpath_log *kp = kpath_of(m);
 	pte_t *ptep = mm_pte(m, mm, va, true);
 	pte_t entry;
 
+	kpath_fn(m, "handle_mm_fault");
 	if (!ptep)
 		return FAULT_OOM;
 	entry = *ptep;
@@ -352,11 +378,11 @@ enum fault_result handle_mm_fault(struct machine *m, struct mm *mm, struct vma *
 	if (write) {
 		if (!pte_write(L, entry))
 			return do_wp_page(m, mm, vma, ptep, entry);
-		entry = pte_mkdirty(L, entry);
+		entry = KPATH(kp, pte_mkdirty, L, entry);
 	}
 	/* an access-flag fault, or DBM off: the kernel does in software what
 	 * the hardware would have done */
-	entry = pte_mkyoung(L, entry);
-	ptep_set_access_flags(L, ptep, entry, write);
+	entry = KPATH(kp, pte_mkyoung, L, entry);
+	KPATH(kp, ptep_set_access_flags, L, ptep, entry, write);
 	return FAULT_OK;
 }

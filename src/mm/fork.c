@@ -23,18 +23,19 @@ static uint32_t copy_present_entries(const void *arg, uint64_t v, uint64_t out[2
 {
 	const struct copy_ctx *c = arg;
 	const struct ptesim_layout *L = c->m->L;
+	struct kpath_log *kp = kpath_of(c->m);
 	pte_t pte = __pte(v), src = pte;
 
 	if (is_cow_mapping(c->src_vma->vm_flags) && pte_write(L, pte)) {
-		ptep_set_wrprotect(L, &src);
-		pte = pte_wrprotect(L, pte);
+		KPATH(kp, ptep_set_wrprotect, L, &src);
+		pte = KPATH(kp, pte_wrprotect, L, pte);
 	}
 	if (c->src_vma->vm_flags & VM_SHARED)
-		pte = pte_mkclean(L, pte);
-	pte = pte_mkold(L, pte);
+		pte = KPATH(kp, pte_mkclean, L, pte);
+	pte = KPATH(kp, pte_mkold, L, pte);
 	/* without uffd-wp the helper is the generic stub: nothing to clear */
 	if (c->clear_uffd_wp)
-		pte = pte_clear_uffd_wp(L, pte);
+		pte = KPATH(kp, pte_clear_uffd_wp, L, pte);
 	out[0] = pte_val(src);
 	out[1] = pte_val(pte);
 	return pte_special(L, __pte(v)) ? FORK_SPECIAL : 0;
@@ -48,12 +49,14 @@ static uint64_t copy_memo_ctx(const struct copy_ctx *c)
 }
 
 /* copy_present_pte(); s is the memo's slot for the entry, or NULL */
-static void copy_present(struct copy_ctx *c, pte_t *src_ptep, pte_t *dst_ptep, const struct entry_memo_slot *s)
+KPATH_INLINE void copy_present(struct kpath_log *kp, struct copy_ctx *c, pte_t *src_ptep, pte_t *dst_ptep,
+				const struct entry_memo_slot *s)
 {
 	struct entry_memo *e = &c->m->memo_fork;
 	uint64_t v = pte_val(*src_ptep), out[2], pfn, ctx = copy_memo_ctx(c);
 	uint32_t meta;
 
+	kpath_note(kp, KPATH_FUNCTION, "copy_present_pte");
 	meta = entry_memo_apply(e, c->m->L, v, ctx, s, copy_present_entries, c, out);
 	pfn = (meta & FORK_SPECIAL) ? 0 : s ? entry_memo_pfn(e, s, v) : vm_normal_page(c->m, __pte(v));
 	if (pfn) {
@@ -73,30 +76,31 @@ static void copy_present(struct copy_ctx *c, pte_t *src_ptep, pte_t *dst_ptep, c
 static void copy_swap(struct copy_ctx *c, pte_t *src_ptep, pte_t *dst_ptep)
 {
 	const struct ptesim_layout *L = c->m->L;
+	struct kpath_log *kp = kpath_of(c->m);
 	pte_t pte = *src_ptep;
 
+	kpath_fn(c->m, "copy_nonpresent_pte");
 	swap_duplicate(c->m, swp_offset(pte_to_swp_entry(L, pte)));
 	if (pte_swp_exclusive(L, pte)) {
-		pte = pte_swp_clear_exclusive(L, pte);
+		pte = KPATH(kp, pte_swp_clear_exclusive, L, pte);
 		*src_ptep = pte;
 	}
 	if (!(c->dst_vma->vm_flags & VM_UFFD_WP))
-		pte = pte_swp_clear_uffd_wp(L, pte);
+		pte = KPATH(kp, pte_swp_clear_uffd_wp, L, pte);
 	*dst_ptep = pte;
 }
 
-static void copy_table(void *ctx, uint64_t table_va, pte_t *table)
+KPATH_INLINE void copy_entries(struct kpath_log *kp, struct copy_ctx *c, uint64_t table_va, pte_t *table)
 {
-	struct copy_ctx *c = ctx;
 	const struct ptesim_layout *L = c->m->L;
 	/* copy_pte_range(): the child gets a table wherever the parent has
 	 * one in a VMA it copies, empty or not (PAGEMAP_SCAN tells an empty
 	 * table from none) */
 	pte_t *dst = mm_pte(c->m, c->dst, table_va, true);
 	unsigned first, last;
-
 	uint64_t memo_ctx = copy_memo_ctx(c);
 
+	kpath_note(kp, KPATH_FUNCTION, "copy_pte_range");
 	table_span(table_va, c->src_vma->start, c->src_vma->end, &first, &last);
 	for (unsigned i = first; i < last && !c->err; i++) {
 		const struct entry_memo_slot *s;
@@ -104,8 +108,9 @@ static void copy_table(void *ctx, uint64_t table_va, pte_t *table)
 		/* a zero entry is pte_none() on every architecture */
 		if (!pte_val(table[i]))
 			continue;
-		/* an entry the memo knows is present */
-		s = entry_memo_find(&c->m->memo_fork, pte_val(table[i]), memo_ctx);
+		/* an entry the memo knows is present; a command explained runs
+		 * every entry's helpers, so that each is noted */
+		s = kp ? NULL : entry_memo_find(&c->m->memo_fork, pte_val(table[i]), memo_ctx);
 		if (!s && pte_none(L, table[i]))
 			continue;
 		if (!dst) {
@@ -113,19 +118,31 @@ static void copy_table(void *ctx, uint64_t table_va, pte_t *table)
 			return;
 		}
 		if (s || pte_present(L, table[i]))
-			copy_present(c, &table[i], &dst[i], s);
+			copy_present(kp, c, &table[i], &dst[i], s);
 		else if (is_real_swap_pte(c->m, table[i]))
 			copy_swap(c, &table[i], &dst[i]);
-		else if (is_pte_marker(L, table[i]) && pte_marker_uffd_wp(L, table[i]) && userfaultfd_wp(c->dst_vma))
-			dst[i] = make_pte_marker(L, PTE_MARKER_UFFD_WP); /* copy_pte_marker() */
+		else if (is_pte_marker(L, table[i]) && pte_marker_uffd_wp(L, table[i]) && userfaultfd_wp(c->dst_vma)) {
+			kpath_note(kp, KPATH_FUNCTION, "copy_pte_marker");
+			dst[i] = KPATH(kp, make_pte_marker, L, PTE_MARKER_UFFD_WP);
+		}
 		/* migration entries do not outlive a command: none can exist */
 	}
+}
+
+static void copy_table(void *ctx, uint64_t table_va, pte_t *table)
+{
+	struct copy_ctx *c = ctx;
+
+	KPATH_WALK(kpath_of(c->m), copy_entries, c, table_va, table);
 }
 
 int mm_fork(struct machine *m, int parent, int *child)
 {
 	struct copy_ctx c = { .m = m };
-	int rc = mm_new(m, child);
+	int rc;
+
+	kpath_fn(m, "dup_mmap");
+	rc = mm_new(m, child);
 
 	if (rc)
 		return rc;

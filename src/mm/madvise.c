@@ -81,6 +81,7 @@ static void reclaim_empty_tables(struct machine *m, struct mm *mm, uint64_t star
  * markers survive */
 static int dontneed_vma(struct advice *a)
 {
+	kpath_fn(a->m, "zap_page_range_single");
 	zap_range(a->m, a->mm, a->vma, a->start, a->end, false);
 	reclaim_empty_tables(a->m, a->mm, a->start, a->end);
 	return 0;
@@ -90,16 +91,17 @@ int mm_madvise_dontneed(struct machine *m, int pid, uint64_t va, uint64_t len)
 {
 	struct advice a = { 0 };
 
+	kpath_fn(m, "madvise_dontneed_free");
 	return madvise_walk(m, pid, va, len, dontneed_vma, &a);
 }
 
 /* madvise_free_pte_range() for small folios */
-static void free_table(void *ctx, uint64_t table_va, pte_t *table)
+KPATH_INLINE void free_entries(struct kpath_log *kp, struct advice *a, uint64_t table_va, pte_t *table)
 {
-	struct advice *a = ctx;
 	const struct ptesim_layout *L = a->m->L;
 	unsigned first, last;
 
+	kpath_note(kp, KPATH_FUNCTION, "madvise_free_pte_range");
 	table_span(table_va, a->start, a->end, &first, &last);
 	for (unsigned i = first; i < last; i++) {
 		pte_t ptent = table[i];
@@ -112,7 +114,9 @@ static void free_table(void *ctx, uint64_t table_va, pte_t *table)
 			/* a swapped page is dropped at once; markers and
 			 * migration entries stay */
 			if (is_real_swap_pte(a->m, ptent)) {
+				kpath_note(kp, KPATH_CALL, "free_swap_and_cache_nr");
 				swap_entry_free(a->m, swp_offset(pte_to_swp_entry(L, ptent)));
+				kpath_note(kp, KPATH_CALL, "clear_not_present_full_ptes");
 				table[i] = __pte(0);
 			}
 			continue;
@@ -131,10 +135,10 @@ static void free_table(void *ctx, uint64_t table_va, pte_t *table)
 			/* clear_young_dirty_ptes() since 6.10; before, the same
 			 * through ptep_get_and_clear_full(), pte_mkold(),
 			 * pte_mkclean() and set_pte_at() */
-			ptent = ptep_get_and_clear(L, &table[i]);
-			ptent = pte_mkold(L, ptent);
-			ptent = pte_mkclean(L, ptent);
-			table[i] = ptent;
+			ptent = KPATH(kp, ptep_get_and_clear, L, &table[i]);
+			ptent = KPATH(kp, pte_mkold, L, ptent);
+			ptent = KPATH(kp, pte_mkclean, L, ptent);
+			KPATH(kp, set_pte_at, &table[i], ptent);
 		}
 		/* folio_mark_lazyfree(): an anon swap-backed page outside the swap cache */
 		if ((f->flags & (FRAME_ANON | FRAME_SWAPBACKED | FRAME_SWAPCACHE)) == (FRAME_ANON | FRAME_SWAPBACKED))
@@ -142,9 +146,17 @@ static void free_table(void *ctx, uint64_t table_va, pte_t *table)
 	}
 }
 
+static void free_table(void *ctx, uint64_t table_va, pte_t *table)
+{
+	struct advice *a = ctx;
+
+	KPATH_WALK(kpath_of(a->m), free_entries, a, table_va, table);
+}
+
 /* madvise_dontneed_free_valid_vma(): MADV_FREE is for anonymous memory only */
 static int free_vma(struct advice *a)
 {
+	kpath_fn(a->m, "madvise_free_single_vma");
 	if (a->vma->backing != BACKING_ANON)
 		return -EINVAL;
 	advise_tables(a, free_table);
@@ -196,6 +208,8 @@ static void putback(struct machine *m, struct page_list *l)
 static void reclaim_isolated(struct advice *a)
 {
 	putback(a->m, &a->pages);
+	if (a->pages.n)
+		kpath_fn(a->m, "reclaim_pages");
 	for (size_t i = 0; i < a->pages.n; i++) {
 		struct page_ref at = { a->pid, a->pages.va[i] };
 
@@ -212,8 +226,10 @@ static void cold_table(void *ctx, uint64_t table_va, pte_t *table)
 {
 	struct advice *a = ctx;
 	const struct ptesim_layout *L = a->m->L;
+	struct kpath_log *kp = kpath_of(a->m);
 	unsigned first, last;
 
+	kpath_note(kp, KPATH_FUNCTION, "madvise_cold_or_pageout_pte_range");
 	table_span(table_va, a->start, a->end, &first, &last);
 	for (unsigned i = first; i < last && !a->pages.err; i++) {
 		pte_t ptent = table[i];
@@ -227,7 +243,7 @@ static void cold_table(void *ctx, uint64_t table_va, pte_t *table)
 			continue;
 		/* since 6.9 PAGEOUT leaves young alone: reclaim ignores references */
 		if (!a->pageout && pte_young(L, ptent))
-			ptep_test_and_clear_young(L, &table[i]); /* clear_young_dirty_ptes(CYDP_CLEAR_YOUNG) */
+			KPATH(kp, ptep_test_and_clear_young, L, &table[i]); /* clear_young_dirty_ptes(CYDP_CLEAR_YOUNG) */
 		/* folio_clear_referenced(), folio_test_clear_young() */
 		f->flags &= (uint16_t)~FRAME_REFERENCED;
 		if (a->pageout)

@@ -24,6 +24,7 @@ typedef void (*migrate_entry_fn)(struct migrate_ctx *c, pte_t *ptep);
 static void to_migration_entry(struct migrate_ctx *c, pte_t *ptep)
 {
 	const struct ptesim_layout *L = c->m->L;
+	struct kpath_log *kp = kpath_of(c->m);
 	struct frame *f = frame_of(&c->m->frames, c->old);
 	bool anon_exclusive = (f->flags & FRAME_ANON) && (f->flags & FRAME_ANON_EXCLUSIVE);
 	pte_t pteval, swp_pte;
@@ -31,31 +32,32 @@ static void to_migration_entry(struct migrate_ctx *c, pte_t *ptep)
 
 	if (!pte_present(L, *ptep) || vm_normal_page(c->m, *ptep) != c->old)
 		return;
-	pteval = ptep_get_and_clear(L, ptep); /* ptep_clear_flush() */
+	kpath_fn(c->m, "try_to_migrate_one");
+	pteval = KPATH(kp, ptep_get_and_clear, L, ptep); /* ptep_clear_flush() */
 	if (pte_dirty(L, pteval))
 		folio_mark_dirty(c->m, c->old);
 	/* folio_try_share_anon_rmap_pte(): a page that may be pinned stays */
 	if (anon_exclusive && f->pins) {
-		*ptep = pteval;
+		KPATH(kp, set_pte_at, ptep, pteval);
 		c->failed = true;
 		return;
 	}
 	if (pte_write(L, pteval))
-		entry = make_writable_migration_entry(L, c->old);
+		entry = KPATH(kp, make_writable_migration_entry, L, c->old);
 	else if (anon_exclusive)
-		entry = make_readable_exclusive_migration_entry(L, c->old);
+		entry = KPATH(kp, make_readable_exclusive_migration_entry, L, c->old);
 	else
-		entry = make_readable_migration_entry(L, c->old);
+		entry = KPATH(kp, make_readable_migration_entry, L, c->old);
 	if (pte_young(L, pteval))
-		entry = make_migration_entry_young(L, entry);
+		entry = KPATH(kp, make_migration_entry_young, L, entry);
 	if (pte_dirty(L, pteval))
-		entry = make_migration_entry_dirty(L, entry);
-	swp_pte = swp_entry_to_pte(L, entry);
+		entry = KPATH(kp, make_migration_entry_dirty, L, entry);
+	swp_pte = KPATH(kp, swp_entry_to_pte, L, entry);
 	if (pte_soft_dirty(L, pteval))
-		swp_pte = pte_swp_mksoft_dirty(L, swp_pte);
+		swp_pte = KPATH(kp, pte_swp_mksoft_dirty, L, swp_pte);
 	if (pte_uffd_wp(L, pteval))
-		swp_pte = pte_swp_mkuffd_wp(L, swp_pte);
-	*ptep = swp_pte;
+		swp_pte = KPATH(kp, pte_swp_mkuffd_wp, L, swp_pte);
+	KPATH(kp, set_pte_at, ptep, swp_pte);
 	f->flags &= (uint16_t)~FRAME_ANON_EXCLUSIVE;
 	f->mapcount--;
 	f->refcount--; /* folio_remove_rmap_pte() and the mapping's reference */
@@ -65,6 +67,7 @@ static void to_migration_entry(struct migrate_ctx *c, pte_t *ptep)
 static void from_migration_entry(struct migrate_ctx *c, pte_t *ptep)
 {
 	const struct ptesim_layout *L = c->m->L;
+	struct kpath_log *kp = kpath_of(c->m);
 	pte_t old_pte = *ptep, pte;
 	swp_entry_t entry;
 	struct frame *f = frame_of(&c->m->frames, c->new);
@@ -74,30 +77,31 @@ static void from_migration_entry(struct migrate_ctx *c, pte_t *ptep)
 	entry = pte_to_swp_entry(L, old_pte);
 	if (!is_migration_entry(L, entry) || swp_offset_pfn(L, entry) != c->old)
 		return;
-	pte = pfn_pte(L, c->new, c->vma->vm_page_prot);
+	kpath_fn(c->m, "remove_migration_pte");
+	pte = KPATH(kp, pfn_pte, L, c->new, c->vma->vm_page_prot);
 	if (L->era->mm_4_15) {
 		/* 4.15: always old, soft-dirty from the entry, write by maybe_mkwrite() */
-		pte = pte_mkold(L, pte);
+		pte = KPATH(kp, pte_mkold, L, pte);
 		if (pte_swp_soft_dirty(L, old_pte))
-			pte = pte_mksoft_dirty(L, pte);
+			pte = KPATH(kp, pte_mksoft_dirty, L, pte);
 		if (is_writable_migration_entry(L, entry))
-			pte = maybe_mkwrite(c->m, pte, c->vma);
+			pte = KPATH(kp, maybe_mkwrite, c->m, pte, c->vma);
 	} else {
 		if (!is_migration_entry_young(L, entry))
-			pte = pte_mkold(L, pte);
+			pte = KPATH(kp, pte_mkold, L, pte);
 		if ((f->flags & FRAME_DIRTY) && is_migration_entry_dirty(L, entry))
-			pte = pte_mkdirty(L, pte);
+			pte = KPATH(kp, pte_mkdirty, L, pte);
 		/* after pte_mkdirty(), so x86's soft-dirty follows the entry
 		 * alone (6.1 set it first and got a false positive from
 		 * pte_mkdirty()) */
 		if (pte_swp_soft_dirty(L, old_pte))
-			pte = pte_mksoft_dirty(L, pte);
+			pte = KPATH(kp, pte_mksoft_dirty, L, pte);
 		else
-			pte = pte_clear_soft_dirty(L, pte);
+			pte = KPATH(kp, pte_clear_soft_dirty, L, pte);
 		if (is_writable_migration_entry(L, entry))
-			pte = pte_mkwrite(L, pte);
+			pte = KPATH(kp, pte_mkwrite, L, pte);
 		else if (pte_swp_uffd_wp(L, old_pte))
-			pte = pte_mkuffd_wp(L, pte);
+			pte = KPATH(kp, pte_mkuffd_wp, L, pte);
 	}
 	/* RMAP_EXCLUSIVE for an anon page unless the entry was readable */
 	if ((f->flags & FRAME_ANON) &&
@@ -105,7 +109,7 @@ static void from_migration_entry(struct migrate_ctx *c, pte_t *ptep)
 	     (SWP_MIGRATION_READ_EXCLUSIVE(L) >= 0 && swp_type(entry) == (unsigned)SWP_MIGRATION_READ_EXCLUSIVE(L))))
 		f->flags |= FRAME_ANON_EXCLUSIVE;
 	rmap_add(c->m, c->new);
-	*ptep = pte;
+	KPATH(kp, set_pte_at, ptep, pte);
 }
 
 struct table_walk {
@@ -199,7 +203,10 @@ static int migrate_page(struct machine *m, uint64_t pfn)
 int mm_migrate(struct machine *m, int pid, uint64_t va, uint64_t len)
 {
 	struct page_list l;
-	int rc = collect_mapped_pages(m, pid, va, len, &l);
+	int rc;
+
+	kpath_fn(m, "migrate_pages");
+	rc = collect_mapped_pages(m, pid, va, len, &l);
 
 	if (rc == -EINVAL)
 		return rc;

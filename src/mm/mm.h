@@ -145,6 +145,16 @@ struct machine {
 int machine_init(struct machine *m, const struct ptesim_layout *L, bool hafdbs);
 void machine_destroy(struct machine *m);
 
+/* Note what the MMU and the kernel do into log (hw/kpath.h) until it is
+ * set to NULL again; returns the log noted into before. */
+static inline struct kpath_log *mm_set_kpath(struct machine *m, struct kpath_log *log)
+{
+	struct kpath_log *was = m->hw.kpath;
+
+	m->hw.kpath = log;
+	return was;
+}
+
 /* Processes: 0 is the first one. */
 int mm_new(struct machine *m, int *pid);
 int mm_fork(struct machine *m, int parent, int *child);

@@ -4,6 +4,24 @@
 
 #include "mm/mm.h"
 
+/* The log a command's path is noted into, or NULL (hw/kpath.h). A walk
+ * reads it once and notes through its copy: KPATH(kp, pte_mkold, L, pte). */
+static inline struct kpath_log *kpath_of(const struct machine *m)
+{
+	return m->hw.kpath;
+}
+/* A kernel function mm mirrors, noted at its entry. */
+static inline void kpath_fn(const struct machine *m, const char *name)
+{
+	kpath_note(m->hw.kpath, KPATH_FUNCTION, name);
+}
+
+/* set_pte_at(): the store of a new entry */
+static inline void set_pte_at(pte_t *ptep, pte_t pte)
+{
+	*ptep = pte;
+}
+
 /* a page-aligned, non-empty range of user addresses */
 bool user_range_ok(uint64_t va, uint64_t len);
 bool vma_soft_dirty_enabled(const struct machine *m, const struct vma *vma);

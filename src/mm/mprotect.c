@@ -62,21 +62,23 @@ static uint32_t change_pte_entries(const void *arg, uint64_t v, uint64_t out[2])
 {
 	const struct prot_ctx *c = arg;
 	const struct ptesim_layout *L = c->m->L;
+	struct kpath_log *kp = kpath_of(c->m);
 	pte_t slot = __pte(v), old, ptent;
 	uint32_t meta;
 
-	old = ptep_modify_prot_start(L, &slot);
-	ptent = pte_modify(L, old, c->vma->vm_page_prot);
+	old = KPATH(kp, ptep_modify_prot_start, L, &slot);
+	ptent = KPATH(kp, pte_modify, L, old, c->vma->vm_page_prot);
 	if (c->cp_flags & MM_CP_UFFD_WP)
-		ptent = pte_mkuffd_wp(L, ptent);
+		ptent = KPATH(kp, pte_mkuffd_wp, L, ptent);
 	else if (c->cp_flags & MM_CP_UFFD_WP_RESOLVE)
-		ptent = pte_clear_uffd_wp(L, ptent);
+		ptent = KPATH(kp, pte_clear_uffd_wp, L, ptent);
 	meta = (pte_write(L, ptent) ? CP_WRITE : 0) | (pte_dirty(L, ptent) ? CP_DIRTY : 0) |
 	       (pte_special(L, ptent) ? CP_SPECIAL : 0) |
 	       (can_change_pte_writable_entry(c->m, c->vma, ptent) ? CP_ELIGIBLE : 0) |
 	       (c->m->L->era->mm_4_15 && legacy_upgrade(c, ptent) ? CP_LEGACY : 0);
-	ptep_modify_prot_commit(L, &slot, old, ptent);
+	KPATH(kp, ptep_modify_prot_commit, L, &slot, old, ptent);
 	out[0] = pte_val(slot);
+	/* noted only where change_pte_table() takes it */
 	out[1] = pte_val(pte_mkwrite(L, ptent));
 	return meta;
 }
@@ -86,25 +88,27 @@ static uint32_t change_pte_entries(const void *arg, uint64_t v, uint64_t out[2])
 static void change_swap_entry(const struct prot_ctx *c, pte_t *ptep)
 {
 	const struct ptesim_layout *L = c->m->L;
+	struct kpath_log *kp = kpath_of(c->m);
 	pte_t newpte = *ptep;
 
 	if (!c->cp_flags || !is_swap_pte(L, newpte))
 		return;
 	if (is_pte_marker(L, newpte)) {
-		if ((c->cp_flags & MM_CP_UFFD_WP_RESOLVE) && pte_marker_uffd_wp(L, newpte))
+		if ((c->cp_flags & MM_CP_UFFD_WP_RESOLVE) && pte_marker_uffd_wp(L, newpte)) {
+			kpath_note(kp, KPATH_CALL, "pte_clear");
 			*ptep = __pte(0); /* pte_clear() */
+		}
 		return;
 	}
 	if (c->cp_flags & MM_CP_UFFD_WP)
-		newpte = pte_swp_mkuffd_wp(L, newpte);
+		newpte = KPATH(kp, pte_swp_mkuffd_wp, L, newpte);
 	else
-		newpte = pte_swp_clear_uffd_wp(L, newpte);
+		newpte = KPATH(kp, pte_swp_clear_uffd_wp, L, newpte);
 	*ptep = newpte;
 }
 
-static void change_pte_table(void *ctx, uint64_t table_va, pte_t *table)
+KPATH_INLINE void change_table_entries(struct kpath_log *kp, struct prot_ctx *c, uint64_t table_va, pte_t *table)
 {
-	struct prot_ctx *c = ctx;
 	const struct ptesim_layout *L = c->m->L;
 	struct entry_memo *e = &c->m->memo_mprotect;
 	/* everything change_pte_entries() reads besides the entry */
@@ -112,6 +116,7 @@ static void change_pte_table(void *ctx, uint64_t table_va, pte_t *table)
 			    ((uint64_t)c->vma->backing << 40) ^ ((uint64_t)c->cp_flags << 44) ^ c->try_writable;
 	unsigned first, last;
 
+	kpath_note(kp, KPATH_FUNCTION, "change_pte_range");
 	table_span(table_va, c->start, c->end, &first, &last);
 	for (unsigned i = first; i < last; i++) {
 		uint64_t v = pte_val(table[i]), out[2], pfn;
@@ -121,8 +126,9 @@ static void change_pte_table(void *ctx, uint64_t table_va, pte_t *table)
 
 		if (!v)
 			continue;
-		/* an entry the memo knows is present */
-		s = entry_memo_find(e, v, memo_ctx);
+		/* an entry the memo knows is present; a command explained runs
+		 * every entry's helpers, so each is noted */
+		s = kp ? NULL : entry_memo_find(e, v, memo_ctx);
 		if (!s && !pte_present(L, table[i])) {
 			change_swap_entry(c, &table[i]);
 			continue;
@@ -134,8 +140,18 @@ static void change_pte_table(void *ctx, uint64_t table_va, pte_t *table)
 		else
 			upgrade = c->try_writable && !(meta & CP_WRITE) && (meta & CP_ELIGIBLE) &&
 				  ((c->vma->vm_flags & VM_SHARED) ? (meta & CP_DIRTY) : page_exclusive(c->m, pfn));
+		if (upgrade)
+			kpath_note(kp, KPATH_CALL, "pte_mkwrite");
 		table[i] = __pte(out[upgrade ? 1 : 0]);
 	}
+}
+
+/* change_pte_range() */
+static void change_pte_table(void *ctx, uint64_t table_va, pte_t *table)
+{
+	struct prot_ctx *c = ctx;
+
+	KPATH_WALK(kpath_of(c->m), change_table_entries, c, table_va, table);
 }
 
 /* vma_wants_manual_pte_write_upgrade() */
@@ -150,6 +166,7 @@ void change_protection(struct machine *m, struct mm *mm, struct vma *vma, uint64
 	struct prot_ctx c = { m, vma, (cp_flags & MM_CP_TRY_CHANGE_WRITABLE) != 0,
 			      cp_flags & (MM_CP_UFFD_WP | MM_CP_UFFD_WP_RESOLVE), start, end };
 
+	kpath_fn(m, "change_protection");
 	pgtable_walk_tables(&m->frames, m->L, mm->pgd, start, end, change_pte_table, &c);
 }
 
@@ -199,6 +216,7 @@ int mm_mprotect(struct machine *m, int pid, uint64_t va, uint64_t len, unsigned 
 			   !(v->vm_flags & VM_SHARED) && !v->anon_vma) {
 			v->vm_flags &= ~VM_ACCOUNT;
 		}
+		kpath_fn(m, "mprotect_fixup");
 		v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | prot;
 		vma_set_page_prot(m, v);
 		change_protection(m, mm, v, v->start, v->end,

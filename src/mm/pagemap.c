@@ -100,6 +100,7 @@ uint64_t mm_pagemap(struct machine *m, int pid, uint64_t va)
 	struct mm *mm = &m->procs[pid];
 	struct vma *vma = find_vma(mm, va);
 
+	kpath_fn(m, "pagemap_read");
 	return vma ? pagemap_entry(m, vma_pagemap_flags(m, vma), mm_pte(m, mm, va, false)) : 0;
 }
 
@@ -110,6 +111,7 @@ void mm_pagemap_range(struct machine *m, int pid, uint64_t va, uint64_t n, uint6
 	struct mm *mm = &m->procs[pid];
 	uint64_t i = 0;
 
+	kpath_fn(m, "pagemap_read");
 	while (i < n) {
 		struct vma *vma = find_vma(mm, va);
 		uint64_t tva = va & ~(PTRS_PER_TABLE * PAGE_SIZE - 1), stop, vma_flags;

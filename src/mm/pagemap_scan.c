@@ -119,16 +119,21 @@ static int scan_output(struct scan *s, unsigned categories, uint64_t addr, uint6
 static void make_uffd_wp_pte(struct machine *m, pte_t *ptep)
 {
 	const struct ptesim_layout *L = m->L;
+	struct kpath_log *kp = kpath_of(m);
 	pte_t ptent = *ptep;
 
+	kpath_fn(m, "make_uffd_wp_pte");
 	if (pte_present(L, ptent)) {
-		pte_t old = ptep_modify_prot_start(L, ptep);
+		pte_t old = KPATH(kp, ptep_modify_prot_start, L, ptep);
 
-		ptep_modify_prot_commit(L, ptep, old, pte_mkuffd_wp(L, old));
+		ptent = KPATH(kp, pte_mkuffd_wp, L, old);
+		KPATH(kp, ptep_modify_prot_commit, L, ptep, old, ptent);
 	} else if (is_swap_pte(L, ptent)) {
-		*ptep = pte_swp_mkuffd_wp(L, ptent);
+		ptent = KPATH(kp, pte_swp_mkuffd_wp, L, ptent);
+		KPATH(kp, set_pte_at, ptep, ptent);
 	} else {
-		*ptep = make_pte_marker(L, PTE_MARKER_UFFD_WP);
+		ptent = KPATH(kp, make_pte_marker, L, PTE_MARKER_UFFD_WP);
+		KPATH(kp, set_pte_at, ptep, ptent);
 	}
 }
 
@@ -326,6 +331,7 @@ long mm_pagemap_scan(struct machine *m, int pid, struct pm_scan_arg *arg)
 	long n_out = 0;
 	int ret;
 
+	kpath_fn(m, "do_pagemap_scan");
 	ret = scan_get_args(arg);
 	if (ret)
 		return ret;

@@ -23,27 +23,28 @@ struct unmap_ctx {
 static void unmap_to_swap(struct unmap_ctx *u, pte_t *ptep)
 {
 	const struct ptesim_layout *L = u->m->L;
+	struct kpath_log *kp = kpath_of(u->m);
 	struct frame *f = frame_of(&u->m->frames, u->pfn);
 	bool exclusive = f->flags & FRAME_ANON_EXCLUSIVE;
-	pte_t pteval = ptep_get_and_clear(L, ptep), swp_pte;
+	pte_t pteval = KPATH(kp, ptep_get_and_clear, L, ptep), swp_pte;
 
 	if (pte_dirty(L, pteval))
 		folio_mark_dirty(u->m, u->pfn);
 	/* folio_try_share_anon_rmap_pte(): a page that may be pinned stays */
 	if (exclusive && f->pins) {
-		*ptep = pteval;
+		KPATH(kp, set_pte_at, ptep, pteval);
 		u->failed = true;
 		return;
 	}
 	f->flags &= (uint16_t)~FRAME_ANON_EXCLUSIVE;
-	swp_pte = swp_entry_to_pte(L, swp_entry(SWAP_TYPE, u->offset));
+	swp_pte = KPATH(kp, swp_entry_to_pte, L, swp_entry(SWAP_TYPE, u->offset));
 	if (exclusive)
-		swp_pte = pte_swp_mkexclusive(L, swp_pte);
+		swp_pte = KPATH(kp, pte_swp_mkexclusive, L, swp_pte);
 	if (pte_soft_dirty(L, pteval))
-		swp_pte = pte_swp_mksoft_dirty(L, swp_pte);
+		swp_pte = KPATH(kp, pte_swp_mksoft_dirty, L, swp_pte);
 	if (pte_uffd_wp(L, pteval))
-		swp_pte = pte_swp_mkuffd_wp(L, swp_pte);
-	*ptep = swp_pte;
+		swp_pte = KPATH(kp, pte_swp_mkuffd_wp, L, swp_pte);
+	KPATH(kp, set_pte_at, ptep, swp_pte);
 	swap_duplicate(u->m, u->offset);
 	rmap_remove(u->m, u->pfn);
 }
@@ -54,8 +55,9 @@ static void unmap_to_swap(struct unmap_ctx *u, pte_t *ptep)
 static void unmap_lazyfree(struct unmap_ctx *u, pte_t *ptep)
 {
 	const struct ptesim_layout *L = u->m->L;
+	struct kpath_log *kp = kpath_of(u->m);
 	struct frame *f = frame_of(&u->m->frames, u->pfn);
-	pte_t pteval = ptep_get_and_clear(L, ptep);
+	pte_t pteval = KPATH(kp, ptep_get_and_clear, L, ptep);
 
 	if (pte_dirty(L, pteval))
 		folio_mark_dirty(u->m, u->pfn);
@@ -64,12 +66,13 @@ static void unmap_lazyfree(struct unmap_ctx *u, pte_t *ptep)
 	 * re-dirtied page becomes swap-backed again; one held by someone else
 	 * stays lazy-free */
 	if (f->refcount != 1 + f->mapcount || (f->flags & FRAME_DIRTY)) {
-		*ptep = pteval;
+		KPATH(kp, set_pte_at, ptep, pteval);
 		if (f->flags & FRAME_DIRTY)
 			f->flags |= FRAME_SWAPBACKED;
 		u->failed = true;
 		return;
 	}
+	kpath_note(kp, KPATH_CALL, "folio_remove_rmap_pte (the lazy-free page is discarded)");
 	rmap_remove(u->m, u->pfn);
 }
 
@@ -78,7 +81,7 @@ static void unmap_lazyfree(struct unmap_ctx *u, pte_t *ptep)
 static void unmap_file(struct unmap_ctx *u, pte_t *ptep)
 {
 	const struct ptesim_layout *L = u->m->L;
-	pte_t pteval = ptep_get_and_clear(L, ptep);
+	pte_t pteval = KPATH(kpath_of(u->m), ptep_get_and_clear, L, ptep);
 
 	if (pte_dirty(L, pteval))
 		folio_mark_dirty(u->m, u->pfn);
@@ -98,6 +101,7 @@ static void unmap_table(void *ctx, uint64_t table_va, pte_t *table)
 	for (unsigned i = first; i < last && !u->failed; i++) {
 		if (!pte_val(table[i]) || !pte_present(L, table[i]) || vm_normal_page(u->m, table[i]) != u->pfn)
 			continue;
+		kpath_fn(u->m, "try_to_unmap_one");
 		if (!(flags & FRAME_ANON))
 			unmap_file(u, &table[i]);
 		else if (flags & FRAME_SWAPBACKED)
@@ -152,6 +156,7 @@ static int reclaim_anon(struct machine *m, const struct page_ref *at, uint64_t p
 	uint64_t offset;
 
 	if (!(f->flags & FRAME_SWAPCACHE)) {
+		kpath_fn(m, "add_to_swap");
 		offset = swap_alloc(m, f->data);
 		if (!offset)
 			return -ENOSPC;
@@ -162,6 +167,7 @@ static int reclaim_anon(struct machine *m, const struct page_ref *at, uint64_t p
 	folio_mark_dirty(m, pfn);
 	if (!try_to_unmap(m, at, pfn, offset))
 		return -EBUSY; /* stays in the swap cache, mapped where it was restored */
+	kpath_fn(m, "pageout");
 	swap_slot(m, offset)->data = f->data;
 	f->flags &= (uint16_t)~FRAME_DIRTY;
 	/* __remove_mapping(): only the isolation and the swap cache hold it */
@@ -217,6 +223,7 @@ int reclaim_page(struct machine *m, uint64_t pfn, const struct page_ref *at)
 	f = frame_of(&m->frames, pfn);
 	if (f->flags & (FRAME_ZERO | FRAME_TABLE))
 		return -EINVAL;
+	kpath_fn(m, "shrink_folio_list");
 	/* isolated from the LRU: a reference of its own for the duration */
 	f->refcount++;
 	if (!(f->flags & FRAME_ANON))

@@ -28,6 +28,7 @@ int mm_uffd_open(struct machine *m, int pid, unsigned features)
 	struct uffd *u = &m->procs[pid].uffd;
 	unsigned offered = UFFD_KNOWN_FEATURES & (layout_has_uffd_wp(m) ? ~0u : ~UFFD_WP_FEATURES);
 
+	kpath_fn(m, "userfaultfd_api");
 	/* one context a process: a second open is UFFDIO_API again on it,
 	 * which an initialized context refuses */
 	if (u->open || (features & ~offered))
@@ -138,6 +139,7 @@ int mm_uffd_register(struct machine *m, int pid, uint64_t va, uint64_t len)
 	uint64_t end = va + len;
 	int rc;
 
+	kpath_fn(m, "userfaultfd_register");
 	if (!mm->uffd.open)
 		return -EBADF;
 	if (!layout_has_uffd_wp(m))
@@ -162,6 +164,7 @@ static void uffd_wp_range(struct machine *m, struct mm *mm, struct vma *vma, uin
 {
 	unsigned cp_flags = wp ? MM_CP_UFFD_WP : MM_CP_UFFD_WP_RESOLVE;
 
+	kpath_fn(m, "uffd_wp_range");
 	/* userfaultfd_wp_use_markers(): a none entry of a file or shmem VMA,
 	 * or of anonymous memory with WP_UNPOPULATED, is protected by a
 	 * marker (change_pmd_prepare() allocates the table for it) */
@@ -170,7 +173,7 @@ static void uffd_wp_range(struct machine *m, struct mm *mm, struct vma *vma, uin
 			pte_t *ptep = mm_pte(m, mm, a, true);
 
 			if (ptep && pte_none(m->L, *ptep))
-				*ptep = make_pte_marker(m->L, PTE_MARKER_UFFD_WP);
+				*ptep = KPATH(kpath_of(m), make_pte_marker, m->L, PTE_MARKER_UFFD_WP);
 		}
 	/* vm_page_prot already write-protects a registered VMA: an unprotect
 	 * gives write permission back by hand where it can */
@@ -198,6 +201,7 @@ static void wake_range(struct machine *m, int pid, uint64_t start, uint64_t end)
 			waiting[kept++] = waiting[i];
 			continue;
 		}
+		kpath_fn(m, "wake_userfault: the write retries");
 		r = mm_access(m, pid, waiting[i].va, true, &value);
 		if (r == ACCESS_OK)
 			uffd_push(&u->completed, &u->ncompleted, &u->cap_completed, waiting[i]);
@@ -221,6 +225,7 @@ int mm_uffd_writeprotect(struct machine *m, int pid, uint64_t va, uint64_t len, 
 	uint64_t end = va + len;
 	int rc = -ENOENT;
 
+	kpath_fn(m, "mwriteprotect_range");
 	if (!mm->uffd.open)
 		return -EBADF;
 	rc = validate_range(va, len);
@@ -253,6 +258,7 @@ int mm_uffd_unregister(struct machine *m, int pid, uint64_t va, uint64_t len)
 	uint64_t end = va + len;
 	int rc;
 
+	kpath_fn(m, "userfaultfd_unregister");
 	if (!mm->uffd.open)
 		return -EBADF;
 	rc = validate_range(va, len);
@@ -298,6 +304,7 @@ void uffd_block_write(struct machine *m, int pid, uint64_t va, uint64_t value)
 	struct uffd *u = &m->procs[pid].uffd;
 	uint64_t page = va & ~(PAGE_SIZE - 1);
 
+	kpath_note(kpath_of(m), KPATH_CALL, "queue UFFD_EVENT_PAGEFAULT (WP); the write waits");
 	if (u->nevents == u->cap_events) {
 		size_t c = u->cap_events ? u->cap_events * 2 : 8;
 		uint64_t *nv = realloc(u->events, c * sizeof(*nv));

@@ -220,6 +220,7 @@ int mm_mmap_at(struct machine *m, int pid, uint64_t addr, uint64_t npages, unsig
 	struct vma v = { 0 };
 	uint64_t len = npages << PAGE_SHIFT;
 
+	kpath_fn(m, "mmap_region");
 	if (!npages || npages > (UINT64_C(1) << 35) || (prot & ~(VM_READ | VM_WRITE | VM_EXEC)))
 		return -EINVAL;
 	if (backing == BACKING_ANON && shared) {
@@ -273,6 +274,7 @@ int mm_munmap(struct machine *m, int pid, uint64_t va, uint64_t len)
 	uint64_t end;
 	int rc;
 
+	kpath_fn(m, "do_vmi_munmap");
 	len = (len + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 	if (!user_range_ok(va, len))
 		return -EINVAL;

@@ -24,16 +24,20 @@ void install_uffd_wp_if_needed(struct machine *m, const struct vma *vma, pte_t *
 	arm = pte_present(L, pteval) ? pte_uffd_wp(L, pteval)
 				      : is_swap_pte(L, pteval) && (pte_swp_uffd_wp(L, pteval) || pte_marker_uffd_wp(L, pteval));
 	if (arm)
-		*ptep = make_pte_marker(L, PTE_MARKER_UFFD_WP);
+		*ptep = KPATH(kpath_of(m), make_pte_marker, L, PTE_MARKER_UFFD_WP);
 }
 
 /* zap_present_ptes(): file and shmem pages keep what the entry knew
  * (folio_mark_dirty, folio_mark_accessed); anon data is simply dropped */
-static void zap_present(struct zap_ctx *z, pte_t *ptep)
+KPATH_INLINE void zap_present(struct kpath_log *kp, struct zap_ctx *z, pte_t *ptep)
 {
 	const struct ptesim_layout *L = z->m->L;
-	pte_t old = ptep_get_and_clear(L, ptep);
-	uint64_t pfn = vm_normal_page(z->m, old);
+	pte_t old;
+	uint64_t pfn;
+
+	kpath_note(kp, KPATH_FUNCTION, "zap_present_ptes");
+	old = KPATH(kp, ptep_get_and_clear, L, ptep);
+	pfn = vm_normal_page(z->m, old);
 
 	install_uffd_wp_if_needed(z->m, z->vma, ptep, old, z->drop_markers);
 	if (!pfn)
@@ -47,34 +51,48 @@ static void zap_present(struct zap_ctx *z, pte_t *ptep)
 	rmap_remove(z->m, pfn);
 }
 
-static void zap_table(void *ctx, uint64_t table_va, pte_t *table)
+/* zap_nonpresent_ptes(): a swap entry gives its slot back
+ * (free_swap_and_cache_nr()); anon drops its markers, a file or shmem VMA
+ * keeps them unless the zap drops them; migration entries do not outlive
+ * a command */
+KPATH_INLINE void zap_nonpresent(struct kpath_log *kp, struct zap_ctx *z, pte_t *ptep)
 {
-	struct zap_ctx *z = ctx;
 	const struct ptesim_layout *L = z->m->L;
 
+	if (is_pte_marker(L, *ptep) && z->vma->backing != BACKING_ANON && !z->drop_markers)
+		return;
+	kpath_note(kp, KPATH_FUNCTION, "zap_nonpresent_ptes");
+	if (is_real_swap_pte(z->m, *ptep)) {
+		kpath_note(kp, KPATH_CALL, "free_swap_and_cache_nr");
+		swap_entry_free(z->m, swp_offset(pte_to_swp_entry(L, *ptep)));
+	}
+	kpath_note(kp, KPATH_CALL, "clear_not_present_full_ptes");
+	*ptep = __pte(0);
+}
+
+KPATH_INLINE void zap_entries(struct kpath_log *kp, struct zap_ctx *z, uint64_t table_va, pte_t *table)
+{
+	const struct ptesim_layout *L = z->m->L;
 	unsigned first, last;
 
+	kpath_note(kp, KPATH_FUNCTION, "zap_pte_range");
 	table_span(table_va, z->start, z->end, &first, &last);
 	for (unsigned i = first; i < last; i++) {
 		/* a zero entry is pte_none() on every architecture */
 		if (!pte_val(table[i]) || pte_none(L, table[i]))
 			continue;
-		if (pte_present(L, table[i])) {
-			zap_present(z, &table[i]);
-		} else if (is_real_swap_pte(z->m, table[i])) {
-			/* zap_nonpresent_ptes(): free_swap_and_cache_nr() */
-			swap_entry_free(z->m, swp_offset(pte_to_swp_entry(L, table[i])));
-			table[i] = __pte(0);
-		} else if (is_pte_marker(L, table[i])) {
-			/* zap_nonpresent_ptes(): anon drops its markers, a file or
-			 * shmem VMA keeps them unless the zap drops them */
-			if (z->vma->backing != BACKING_ANON && !z->drop_markers)
-				continue;
-			table[i] = __pte(0);
-		} else {
-			table[i] = __pte(0); /* migration entries do not outlive a command */
-		}
+		if (pte_present(L, table[i]))
+			zap_present(kp, z, &table[i]);
+		else
+			zap_nonpresent(kp, z, &table[i]);
 	}
+}
+
+static void zap_table(void *ctx, uint64_t table_va, pte_t *table)
+{
+	struct zap_ctx *z = ctx;
+
+	KPATH_WALK(kpath_of(z->m), zap_entries, z, table_va, table);
 }
 
 void zap_range(struct machine *m, struct mm *mm, struct vma *vma, uint64_t start, uint64_t end,
@@ -124,6 +142,7 @@ void mm_exit(struct machine *m, int pid)
 
 	if (!mm->alive)
 		return;
+	kpath_fn(m, "exit_mmap");
 	for (size_t i = 0; i < mm->nvmas; i++)
 		zap_range(m, mm, &mm->vmas[i], mm->vmas[i].start, mm->vmas[i].end, true);
 	pgtable_free(&m->frames, m->L, mm->pgd);

@@ -560,6 +560,28 @@ void runner_destroy(struct runner *rn)
 	free(rn->machine_object);
 }
 
+/* --trace prints what a command changed; explain is handed it, with the
+ * path the command took */
+static void report_step(struct runner *rn, const struct snapshot *before, const struct snapshot *after,
+			bool snapshots, const struct kpath_log *kpath)
+{
+	struct run_change *changes = NULL;
+	long n = snapshots ? snapshot_changes(rn, before, after, &changes) : -1;
+
+	if (n < 0) {
+		set_fail(rn, NULL, "out of memory");
+		n = 0;
+	}
+	if (rn->opt->trace)
+		trace_diff(rn, changes, (size_t)n);
+	if (rn->opt->step) {
+		struct run_step step = { rn->cmd, kpath, changes, (size_t)n, rn->r };
+
+		rn->opt->step(rn->opt->step_ctx, &step);
+	}
+	free(changes);
+}
+
 void scn_run(const struct scn_program *p, const ptesim_layout *L, const struct run_options *opt,
 	     struct run_result *r)
 {
@@ -580,15 +602,23 @@ void scn_run(const struct scn_program *p, const ptesim_layout *L, const struct r
 	}
 	for (size_t i = 0; i < p->ncommands && !rn.stopped && r->status != RUN_NA; i++) {
 		struct snapshot before = { 0 }, after = { 0 };
-		bool tracing = opt->trace && snapshot_take(&rn, &before);
+		bool reporting = opt->trace || opt->step;
+		bool snapshots = reporting && snapshot_take(&rn, &before, opt->step != NULL);
+		struct kpath_log kpath;
 
 		rn.cmd = &p->commands[i];
+		/* only the command's own path: not the referee's reads after it */
+		kpath_init(&kpath);
+		if (opt->step)
+			mm_set_kpath(&rn.m, &kpath);
 		do_command(&rn);
+		mm_set_kpath(&rn.m, NULL);
 		r->commands++;
 		if (!rn.stopped && r->status != RUN_NA)
 			check_invariants(&rn);
-		if (tracing && snapshot_take(&rn, &after))
-			trace_diff(&rn, &before, &after);
+		if (reporting)
+			report_step(&rn, &before, &after,
+				    snapshots && snapshot_take(&rn, &after, opt->step != NULL), &kpath);
 		snapshot_free(&before);
 		snapshot_free(&after);
 	}

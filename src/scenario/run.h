@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "hw/kpath.h"
 #include "ptesim/layout.h"
 #include "scenario/program.h"
 
@@ -27,10 +28,31 @@ struct run_result {
 	char also[400];            /* FAIL: what failed after the first failure, "; also ..." */
 };
 
+/* A page whose entry, or whose pagemap view, a command changed */
+struct run_change {
+	uint32_t process, region; /* the scenario's numbering */
+	uint64_t page;
+	uint64_t before, after;                 /* the entries */
+	unsigned pagemap_before, pagemap_after; /* SCN_PM_* keys (scenario/pagemap_line.h) */
+};
+
+/* What one command did, for `ptesim explain`: given after the command and
+ * the invariant checks that follow it, so the result holds what they found */
+struct run_step {
+	const struct scn_command *cmd;
+	const struct kpath_log *kpath;    /* what the MMU and the kernel ran for it */
+	const struct run_change *changes; /* process by process, region by region, page by page */
+	size_t nchanges;
+	const struct run_result *result;  /* so far */
+};
+
 struct run_options {
 	FILE *observe; /* where observations go; NULL: none */
 	FILE *trace;   /* --trace: each command and the entries it changed; NULL: none */
 	const char *prefix; /* put before observation lines (several layouts), or NULL */
+	/* called after every command with what it did; NULL: none */
+	void (*step)(void *ctx, const struct run_step *step);
+	void *step_ctx;
 };
 
 void scn_run(const struct scn_program *p, const ptesim_layout *L, const struct run_options *opt,

@@ -114,14 +114,19 @@ void check_uffd_page(struct runner *rn, uint32_t proc, int pid, uint32_t region,
 /* PAGEMAP_SCAN (run_scan.c) */
 void do_scan(struct runner *rn, uint32_t proc, int pid, bool expect);
 
-/* --trace (run_trace.c) */
+/* --trace and explain (run_trace.c) */
 struct snapshot {
 	uint64_t *v;      /* the entries, region after region */
+	uint8_t *pm;      /* their pagemap keys (SCN_PM_*), or NULL when not taken */
 	size_t *offset;   /* [process * nregions + region]: where its pages start */
 	uint64_t *npages; /* the region's pages when taken */
 };
-bool snapshot_take(struct runner *rn, struct snapshot *s);
+bool snapshot_take(struct runner *rn, struct snapshot *s, bool with_pagemap);
 void snapshot_free(struct snapshot *s);
-void trace_diff(struct runner *rn, const struct snapshot *before, const struct snapshot *after);
+/* The pages whose entry (or pagemap keys, where both snapshots have them)
+ * differ, into a new array *out; how many, or -1 without memory. */
+long snapshot_changes(struct runner *rn, const struct snapshot *before, const struct snapshot *after,
+		      struct run_change **out);
+void trace_diff(struct runner *rn, const struct run_change *changes, size_t n);
 
 #endif

@@ -155,8 +155,11 @@ void check_uffd_page(struct runner *rn, uint32_t proc, int pid, uint32_t region,
 void track_scan_protect(struct runner *rn, uint32_t proc, int pid, uint32_t region, uint64_t first, uint64_t end)
 {
 	struct region_map *rm = region_of(rn, proc, region);
+	/* the referee's reads are not the command's path */
+	struct kpath_log *kpath = mm_set_kpath(&rn->m, NULL);
 
 	for (uint64_t i = first; rm->track && i < end && i < rm->npages; i++)
 		if (mm_pagemap(&rn->m, pid, rm->va + i * PAGE_SIZE) & PM_UFFD_WP)
 			rm->track[i] = (uint8_t)((rm->track[i] & ~TRACK_ASYNC_WRITTEN) | TRACK_PROTECTED);
+	mm_set_kpath(&rn->m, kpath);
 }

@@ -55,7 +55,7 @@ static void mmu_case(const char *layout, bool hafdbs, uint64_t entry, bool write
 {
 	struct frames f;
 	const struct ptesim_layout *L = ptesim_layout_find(layout);
-	struct mmu_config cfg = { hafdbs };
+	struct mmu_config cfg = { .hafdbs = hafdbs };
 	struct mmu_result r;
 	uint64_t root, va = UINT64_C(0x7f0000001000);
 	pte_t *ptep;
