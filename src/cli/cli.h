@@ -3,6 +3,7 @@
 #define PTESIM_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -32,6 +33,11 @@ struct layout_list {
 int layouts_add_name(struct layout_list *list, const char *name);
 /* Loads F; prints F:LINE: error: ... and returns EXIT_USAGE on failure. */
 int layouts_add_file(struct layout_list *list, const char *path);
+/* Text as XML/HTML character data or attribute value: & < > " ' escaped
+ * (at most n bytes, or up to the NUL). */
+void markup_put_n(FILE *out, const char *s, size_t n);
+void markup_put(FILE *out, const char *s);
+
 /* A comma list of built-in names, each as layouts_add_name. */
 int layouts_add_names(struct layout_list *list, const char *names);
 void layouts_free(struct layout_list *list);

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -118,4 +119,34 @@ int layouts_add_names(struct layout_list *list, const char *names)
 			return rc;
 	}
 	return 0;
+}
+
+void markup_put_n(FILE *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n && s[i]; i++) {
+		switch (s[i]) {
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		case '\'':
+			fputs("&#39;", out);
+			break;
+		default:
+			fputc(s[i], out);
+		}
+	}
+}
+
+void markup_put(FILE *out, const char *s)
+{
+	markup_put_n(out, s, SIZE_MAX);
 }

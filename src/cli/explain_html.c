@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/explain.h"
 
 static const char css[] =
@@ -24,31 +25,6 @@ static const char css[] =
 	".result{font-weight:bold}.pass{color:#006400}.fail{color:#b00020}"
 	".caption{color:#666;margin:.6em 0 0}";
 
-/* text with & < > " ' escaped */
-static void put_escaped(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", out);
-			break;
-		case '<':
-			fputs("&lt;", out);
-			break;
-		case '>':
-			fputs("&gt;", out);
-			break;
-		case '"':
-			fputs("&quot;", out);
-			break;
-		case '\'':
-			fputs("&#39;", out);
-			break;
-		default:
-			fputc(*s, out);
-		}
-	}
-}
 
 /* <tag class="cls">text</tag> */
 static void put_element(FILE *out, const char *tag, const char *cls, const char *text)
@@ -57,7 +33,7 @@ static void put_element(FILE *out, const char *tag, const char *cls, const char 
 	if (cls)
 		fprintf(out, " class=\"%s\"", cls);
 	fputc('>', out);
-	put_escaped(out, text);
+	markup_put(out, text);
 	fprintf(out, "</%s>", tag);
 }
 
@@ -67,13 +43,13 @@ void explain_html_begin(const struct explain_doc *d)
 	FILE *out = d->out;
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>ptesim explain ", out);
-	put_escaped(out, d->file);
+	markup_put(out, d->file);
 	fputs(" on ", out);
-	put_escaped(out, ptesim_layout_name(L));
+	markup_put(out, ptesim_layout_name(L));
 	fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>ptesim explain <code>", css);
-	put_escaped(out, d->file);
+	markup_put(out, d->file);
 	fputs("</code> on <code>", out);
-	put_escaped(out, ptesim_layout_name(L));
+	markup_put(out, ptesim_layout_name(L));
 	fputs("</code></h1>\n", out);
 	put_element(out, "p", NULL, ptesim_layout_summary(L));
 	fputc('\n', out);
@@ -106,7 +82,7 @@ static void put_path(const struct explain_doc *d, const struct explain_step *s)
 			fprintf(out, " (x%u)", p->count);
 		for (size_t c = 0; c < p->ncalls; c++) {
 			fputs(c ? " + " : ": ", out);
-			put_escaped(out, p->calls[c]);
+			markup_put(out, p->calls[c]);
 		}
 		if (p->more_calls)
 			fputs(" + ...", out);
@@ -135,11 +111,11 @@ static void put_map_half(const struct explain_doc *d, const struct explain_map *
 		fputs(m->box[i].changed ? "<td class=\"changed\"" : "<td", out);
 		if (b->field) {
 			fputs(" title=\"", out);
-			put_escaped(out, b->field->linux_name);
+			markup_put(out, b->field->linux_name);
 			fputc('"', out);
 		}
 		fputc('>', out);
-		put_escaped(out, render_box_tag(b));
+		markup_put(out, render_box_tag(b));
 		fputs("</td>", out);
 	}
 	fputs("</tr>\n", out);
@@ -227,19 +203,19 @@ static void put_entry(const struct explain_doc *d, const struct explain_entry *e
 		put_fields(d, e);
 		if (e->meaning[0]) {
 			fputs("<p>meaning: ", out);
-			put_escaped(out, e->meaning);
+			markup_put(out, e->meaning);
 			fputs("</p>\n", out);
 		}
 	}
 	if (strcmp(e->pagemap_before, e->pagemap_after)) {
 		fputs("<p class=\"pagemap\">pagemap before: ", out);
-		put_escaped(out, e->pagemap_before);
+		markup_put(out, e->pagemap_before);
 		fputs("<br>pagemap after: <b>", out);
-		put_escaped(out, e->pagemap_after);
+		markup_put(out, e->pagemap_after);
 		fputs("</b></p>\n", out);
 	} else {
 		fputs("<p class=\"pagemap\">pagemap: ", out);
-		put_escaped(out, e->pagemap_after);
+		markup_put(out, e->pagemap_after);
 		fputs(" (unchanged)</p>\n", out);
 	}
 	fputs("</div>\n", out);
@@ -250,12 +226,12 @@ void explain_html_step(const struct explain_doc *d, const struct explain_step *s
 	FILE *out = d->out;
 
 	fprintf(out, "<section id=\"line-%u\">\n<h2>line %u: <code>", s->line, s->line);
-	put_escaped(out, s->command);
+	markup_put(out, s->command);
 	fputs("</code></h2>\n", out);
 	put_path(d, s);
 	if (s->observations[0]) {
 		fputs("<p class=\"caption\">printed:</p>\n<pre class=\"printed\">", out);
-		put_escaped(out, s->observations);
+		markup_put(out, s->observations);
 		fputs("</pre>\n", out);
 	}
 	if (!s->nentries) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/render.h"
 #include "cli/render_common.h"
 #include "cli/render_special.h"
@@ -61,32 +62,10 @@ static enum fill box_fill(const struct render_box *b)
 	return FILL_RESERVED;
 }
 
-/* At most n bytes of s as XML character data. */
-static void put_xml_n(FILE *out, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n && s[i]; i++) {
-		switch (s[i]) {
-		case '&':
-			fputs("&amp;", out);
-			break;
-		case '<':
-			fputs("&lt;", out);
-			break;
-		case '>':
-			fputs("&gt;", out);
-			break;
-		case '"':
-			fputs("&quot;", out);
-			break;
-		default:
-			fputc(s[i], out);
-		}
-	}
-}
 
 static void put_xml(FILE *out, const char *s)
 {
-	put_xml_n(out, s, strlen(s));
+	markup_put_n(out, s, strlen(s));
 }
 
 static size_t wrapped_lines(const char *s)
@@ -109,7 +88,7 @@ static int draw_summary(FILE *out, const char *s, int y)
 		size_t n = render_wrap(s, WRAP_CHARS);
 
 		fprintf(out, "<text x=\"%d\" y=\"%d\">", MARGIN, y + 12);
-		put_xml_n(out, s, n);
+		markup_put_n(out, s, n);
 		fputs("</text>\n", out);
 		y += LINE_H;
 		for (s += n; *s == ' '; s++)
