@@ -13,7 +13,10 @@
 #include <string.h>
 
 #include "explore/explore.h"
+#include "explore/menu.h"
+#include "explore/search.h"
 #include "scenario/run.h"
+#include "scenario/run_canon.h"
 
 static struct explore_options options(const char *layout, unsigned depth)
 {
@@ -193,6 +196,63 @@ START_TEST(bounds_stop_cleanly)
 }
 END_TEST
 
+/* A copy is the state: after every operation of the menu, applied one after
+ * another, a copy (entry by entry at the setup's indices, or whole tables)
+ * has the same canonical name and goes on the same way. */
+START_TEST(copies_are_the_state)
+{
+	static const struct run_options quiet = { 0 };
+	struct explore_options o = options("arm64-v6.10", 1);
+	struct run_result ra, rb, rc;
+	struct runner a, b, c;
+	struct canon ca, cb, cc;
+	struct menu menu;
+	struct search *s = malloc(sizeof(*s));
+	char err[256];
+	unsigned applied = 0;
+
+	o.pages = 2;
+	o.procs = 2;
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(menu_build(&menu, &o, err, sizeof(err)), 0);
+	ck_assert_int_eq(search_init(s, &o, &menu, err, sizeof(err)), 0);
+	ck_assert_uint_gt(s->hint.n, 0);
+	ck_assert_int_eq(runner_init(&a, menu.p, o.layout, &quiet, &ra), 0);
+	ck_assert_int_eq(runner_init(&b, menu.p, o.layout, &quiet, &rb), 0);
+	ck_assert_int_eq(runner_init(&c, menu.p, o.layout, &quiet, &rc), 0);
+	ck_assert_int_eq(runner_copy(&a, &s->root, NULL), 0);
+	for (uint32_t i = 0; i < menu.nops; i++) {
+		const struct xop *op = &menu.ops[i];
+
+		if (!menu_op_enabled(&menu, op, &a) || !search_step(s, &a, op, NULL, NULL) || a.stopped)
+			continue;
+		applied++;
+		ck_assert_int_eq(runner_copy(&b, &a, &s->hint), 0);
+		ck_assert_int_eq(runner_copy(&c, &a, NULL), 0);
+		runner_canon(&a, &ca);
+		runner_canon(&b, &cb);
+		runner_canon(&c, &cc);
+		ck_assert_msg(ca.h1 == cb.h1 && ca.h2 == cb.h2, "copy differs after %s", op->text[0]);
+		ck_assert_msg(ca.h1 == cc.h1 && ca.h2 == cc.h2, "whole copy differs after %s", op->text[0]);
+		/* and the copy goes on as the original does */
+		if (i + 1 < menu.nops && menu_op_enabled(&menu, &menu.ops[i + 1], &b)) {
+			search_step(s, &b, &menu.ops[i + 1], NULL, NULL);
+			search_step(s, &c, &menu.ops[i + 1], NULL, NULL);
+			runner_canon(&b, &cb);
+			runner_canon(&c, &cc);
+			ck_assert_msg(cb.h1 == cc.h1 && cb.h2 == cc.h2, "copies part after %s", menu.ops[i + 1].text[0]);
+		}
+	}
+	ck_assert_uint_gt(applied, 40);
+	runner_destroy(&a);
+	runner_destroy(&b);
+	runner_destroy(&c);
+	search_destroy(s);
+	free(s);
+	menu_free(&menu);
+}
+END_TEST
+
 START_TEST(bad_options)
 {
 	struct explore_options o = options("x86_64", 70);
@@ -223,6 +283,7 @@ int main(void)
 	tcase_add_test(tc, jobs_do_not_change_results);
 	tcase_add_test(tc, bounds_stop_cleanly);
 	tcase_add_test(tc, bad_options);
+	tcase_add_test(tc, copies_are_the_state);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
