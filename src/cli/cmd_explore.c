@@ -100,6 +100,14 @@ static int parse_on_off(const char *opt, const char *arg, bool *out)
 	return 0;
 }
 
+static int parse_uffd_mode(const char *arg, bool *async)
+{
+	if (strcmp(arg, "async") && strcmp(arg, "sync"))
+		return usage_error("explore: --uffd takes async or sync, not '%s'", arg);
+	*async = !strcmp(arg, "async");
+	return 0;
+}
+
 static int save(const char *dir, const struct explore_counterexample *c)
 {
 	char path[4096];
@@ -158,14 +166,14 @@ int cmd_explore(int argc, char **argv)
 	for (int v = 0; v < SCN_V_COUNT; v++)
 		names[v] = scn_violation_name((enum scn_violation)v);
 	for (int i = 1; i < argc && !rc; i++) {
-		const char *a = argv[i], *arg = i + 1 < argc ? argv[i + 1] : NULL;
+		const char *a = argv[i], *arg = i + 1 < argc ? argv[i + 1] : "";
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(usage_text, stdout);
 			layouts_free(&layouts);
 			return EXIT_OK;
 		}
-		if (a[0] == '-' && !arg)
+		if (a[0] == '-' && i + 1 >= argc)
 			return layouts_free(&layouts), usage_error("explore: %s needs a value", a);
 		if (!strcmp(a, "--layout"))
 			rc = layouts_add_name(&layouts, arg);
@@ -193,11 +201,9 @@ int cmd_explore(int argc, char **argv)
 			rc = parse_on_off(a, arg, &opt.hafdbs);
 		else if (!strcmp(a, "--swap"))
 			rc = parse_on_off(a, arg, &opt.swap);
-		else if (!strcmp(a, "--uffd")) {
-			if (strcmp(arg, "async") && strcmp(arg, "sync"))
-				rc = usage_error("explore: --uffd takes async or sync, not '%s'", arg);
-			opt.uffd_async = !strcmp(arg, "async");
-		} else if (!strcmp(a, "--out"))
+		else if (!strcmp(a, "--uffd"))
+			rc = parse_uffd_mode(arg, &opt.uffd_async);
+		else if (!strcmp(a, "--out"))
 			out_dir = arg;
 		else
 			rc = usage_error("explore: unknown argument '%s' (ptesim explore --help)", a);
