@@ -111,7 +111,7 @@ static bool migration(const ptesim_layout *L, const struct ptesim_field *type,
 {
 	uint64_t young = migration_flag_bit(L, true, false), dirty = migration_flag_bit(L, false, true);
 	unsigned pfn_top = young ? lowest_bit(young) : (unsigned)offset->lo + offset->width;
-	char err[160] = "", tag[32] = "swp-type=", title[160] = "migration entries (swp-type";
+	char err[160] = "", tag[32] = "swp-type=", title[sizeof(((struct render_special *)0)->title) - 1] = "migration entries (swp-type";
 	bool any = false;
 
 	out->type_note[0] = 0;

@@ -281,7 +281,8 @@ static int merge(struct search *s, struct worker *w, unsigned nw, struct explore
 	if (!all)
 		return -ENOMEM;
 	for (unsigned i = 0; i < nw; i++) {
-		memcpy(all + n, w[i].v, w[i].n * sizeof(*all));
+		if (w[i].n)
+			memcpy(all + n, w[i].v, w[i].n * sizeof(*all));
 		n += w[i].n;
 		w[i].n = 0;
 	}
