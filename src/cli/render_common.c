@@ -332,3 +332,12 @@ bool render_uffd_wp_marker(const ptesim_layout *L, uint64_t *entry, char *why, s
 	}
 	return true;
 }
+
+void render_put_md(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (strchr("\\`*_|<>[]#&", *s))
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+}

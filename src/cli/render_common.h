@@ -52,6 +52,9 @@ size_t render_group_bits(const struct render_box bits[64], bool split32, struct 
 
 /* "arm64" or "x86_64". */
 const char *render_arch_name(const ptesim_layout *L);
+/* Text from the layout for a markdown table, escaped so that no character
+ * of it can end a cell or start emphasis, a link, an entity or HTML. */
+void render_put_md(FILE *out, const char *s);
 
 /* "present", "invalid", "swap": keys for JSON and anchors. */
 const char *render_form_key(enum ptesim_form form);

@@ -20,16 +20,6 @@ struct row {
 	char names[NAMES_LEN], linux_names[NAMES_LEN];
 };
 
-/* Markdown-safe text: nothing in a layout's strings may end a cell. */
-static void put_md(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		if (strchr("\\`*_|<>[]#&", *s))
-			fputc('\\', out);
-		fputc(*s, out);
-	}
-}
-
 /* Each name of a " / "-separated list as code, so underscores stay literal. */
 static void put_names(FILE *out, const char *list)
 {
@@ -182,7 +172,7 @@ static void print_fields(FILE *out, const ptesim_layout *const *layouts, size_t 
 	fputs("\n## Fields\n\n| field | Linux name | forms |", out);
 	for (size_t l = 0; l < n; l++) {
 		fputc(' ', out);
-		put_md(out, ptesim_layout_name(layouts[l]));
+		render_put_md(out, ptesim_layout_name(layouts[l]));
 		fputs(" |", out);
 	}
 	fputs("\n|---|---|---|", out);
@@ -211,13 +201,13 @@ static void print_list(FILE *out, const ptesim_layout *const *layouts, size_t n)
 
 		render_feature_list(L, features, sizeof(features));
 		fputs("| ", out);
-		put_md(out, ptesim_layout_name(L));
+		render_put_md(out, ptesim_layout_name(L));
 		fputs(" | ", out);
-		put_md(out, render_arch_name(L));
+		render_put_md(out, render_arch_name(L));
 		fputs(" | ", out);
-		put_md(out, ptesim_layout_base(L));
+		render_put_md(out, ptesim_layout_base(L));
 		fprintf(out, " | %s | ", features);
-		put_md(out, ptesim_layout_summary(L));
+		render_put_md(out, ptesim_layout_summary(L));
 		fputs(" |\n", out);
 	}
 }

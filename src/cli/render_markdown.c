@@ -8,24 +8,11 @@
 #include "cli/render_common.h"
 #include "cli/render_special.h"
 
-/*
- * Text from the layout, escaped so that no character of it can end a table
- * cell or start emphasis, a link, an entity or HTML.
- */
-static void put_md(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		if (strchr("\\`*_|<>[]#&", *s))
-			fputc('\\', out);
-		fputc(*s, out);
-	}
-}
-
 /* A name as code: backticks keep underscores literal without escaping. */
 static void put_code(FILE *out, const char *s)
 {
 	if (!*s || strchr(s, '`') || strchr(s, '|'))
-		put_md(out, s);
+		render_put_md(out, s);
 	else
 		fprintf(out, "`%s`", s);
 }
@@ -37,9 +24,9 @@ static void print_header(FILE *out, const ptesim_layout *L)
 
 	render_feature_list(L, features, sizeof(features));
 	fputs("# ", out);
-	put_md(out, ptesim_layout_name(L));
+	render_put_md(out, ptesim_layout_name(L));
 	fputs("\n\n", out);
-	put_md(out, ptesim_layout_summary(L));
+	render_put_md(out, ptesim_layout_summary(L));
 	fputs("\n\n", out);
 	fprintf(out, "- arch: %s\n", render_arch_name(L));
 	fputs("- base: ", out);
@@ -80,7 +67,7 @@ static void print_row(FILE *out, const ptesim_layout *L, enum ptesim_form form,
 		/* Not a field: say what the bits are instead of a name. */
 		fprintf(out, "*%s* |  |  | ", render_class_key(b->cls));
 	}
-	put_md(out, notes);
+	render_put_md(out, notes);
 	fputs(" |\n", out);
 }
 
@@ -89,7 +76,7 @@ static void print_table(FILE *out, const ptesim_layout *L, enum ptesim_form form
 			const struct render_box *boxes, size_t n)
 {
 	fputs("\n## ", out);
-	put_md(out, title);
+	render_put_md(out, title);
 	fputs("\n", out);
 	if (!n)
 		return;
@@ -134,7 +121,7 @@ static void print_helpers(FILE *out, const ptesim_layout *L)
 		fputs("| ", out);
 		put_code(out, h);
 		fputs(" | ", out);
-		put_md(out, text);
+		render_put_md(out, text);
 		fputs(" |\n", out);
 	}
 }
