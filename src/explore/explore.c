@@ -11,46 +11,19 @@
 #include "explore/explore.h"
 #include "explore/menu.h"
 #include "explore/search.h"
+#include "explore/textbuf.h"
 #include "scenario/vocab.h"
 
 /* The counterexample's text as it is written. */
 struct text {
-	char *buf;
-	size_t len, cap;
-	bool nomem;
+	struct textbuf b;
 	uint32_t proc;     /* the current process of the lines so far */
 	unsigned writes;   /* values written so far: write k stores k */
 	unsigned steps;
 	const struct search *s;
 };
 
-static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (t->nomem || n < 0)
-		return;
-	if (t->len + (size_t)n + 1 > t->cap) {
-		size_t cap = (t->len + (size_t)n + 1) * 2;
-		char *b = realloc(t->buf, cap);
-
-		if (!b) {
-			t->nomem = true;
-			return;
-		}
-		t->buf = b;
-		t->cap = cap;
-	}
-	va_start(ap, fmt);
-	vsnprintf(t->buf + t->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	t->len += (size_t)n;
-}
+#define put(t, ...) textbuf_printf(&(t)->b, __VA_ARGS__)
 
 /* One command of the path, with the value it wrote and the outcome it had,
  * so that the file runs to the same end under `ptesim run`. */
@@ -105,13 +78,13 @@ static int counterexample(struct search *s, const struct sighting *v, struct exp
 	if (!rc && !search_step(s, &rn, &s->menu->ops[v->op], put_command, &t))
 		rc = -EINVAL;
 	runner_destroy(&rn);
-	if (rc || t.nomem) {
-		free(t.buf);
+	if (rc || t.b.nomem) {
+		free(t.b.buf);
 		return rc ? rc : -ENOMEM;
 	}
 	out->violation = (enum scn_violation)v->violation;
 	out->steps = t.steps;
-	out->scenario = t.buf;
+	out->scenario = t.b.buf;
 	return 0;
 }
 

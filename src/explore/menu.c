@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "explore/menu.h"
+#include "explore/textbuf.h"
 #include "scenario/run_internal.h"
 
 const char *const explore_op_names[XOP_COUNT] = {
@@ -20,55 +21,33 @@ const char *const explore_op_names[XOP_COUNT] = {
 /* The lines of the program as they are made: the text and, per command
  * line, where it starts, so that operations can point at their lines. */
 struct lines {
-	char *buf;
-	size_t len, cap;
+	struct textbuf text;
 	size_t *start;       /* offset of each command line */
 	size_t n, capn;
-	bool nomem;
 };
 
 static void line_add(struct lines *l, bool command, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void line_add(struct lines *l, bool command, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (l->nomem || n < 0)
-		return;
-	if (l->len + (size_t)n + 2 > l->cap) {
-		size_t cap = (l->cap + (size_t)n + 2) * 2;
-		char *b = realloc(l->buf, cap);
+	if (command && l->n == l->capn) {
+		size_t cap = l->capn ? l->capn * 2 : 64;
+		size_t *s = realloc(l->start, cap * sizeof(*s));
 
-		if (!b) {
-			l->nomem = true;
+		if (!s) {
+			l->text.nomem = true;
 			return;
 		}
-		l->buf = b;
-		l->cap = cap;
+		l->start = s;
+		l->capn = cap;
 	}
-	if (command) {
-		if (l->n == l->capn) {
-			size_t cap = l->capn ? l->capn * 2 : 64;
-			size_t *s = realloc(l->start, cap * sizeof(*s));
-
-			if (!s) {
-				l->nomem = true;
-				return;
-			}
-			l->start = s;
-			l->capn = cap;
-		}
-		l->start[l->n++] = l->len;
-	}
+	if (command)
+		l->start[l->n++] = l->text.len;
 	va_start(ap, fmt);
-	vsnprintf(l->buf + l->len, (size_t)n + 1, fmt, ap);
+	textbuf_vprintf(&l->text, fmt, ap);
 	va_end(ap);
-	l->len += (size_t)n;
-	l->buf[l->len++] = '\n';
-	l->buf[l->len] = '\0';
+	textbuf_printf(&l->text, "\n");
 }
 
 static const char *const region_names[2] = { "A", "B" };
@@ -219,11 +198,11 @@ int menu_build(struct menu *m, const struct explore_options *opt, char *err, siz
 		line_add(&l, false, "as c%u", c);
 		process_ops(&d, &l, opt, c, soft_dirty, uffd_wp);
 	}
-	if (l.nomem || d.nomem) {
+	if (l.text.nomem || d.nomem) {
 		rc = -ENOMEM;
 		goto out;
 	}
-	rc = scn_parse(l.buf, "<explore>", &m->p, err, errlen);
+	rc = scn_parse(l.text.buf, "<explore>", &m->p, err, errlen);
 	if (rc)
 		goto out;
 	/* the parser numbers commands in line order; `as` and the header
@@ -239,7 +218,7 @@ int menu_build(struct menu *m, const struct explore_options *opt, char *err, siz
 
 		*op = d.v[i].op;
 		for (size_t k = 0; k < l.start[d.v[i].line[0]]; k++)
-			line += l.buf[k] == '\n';
+			line += l.text.buf[k] == '\n';
 		op->cmd = UINT32_MAX;
 		for (size_t k = 0; k < m->p->ncommands; k++)
 			if (m->p->commands[k].line == line)
@@ -250,20 +229,20 @@ int menu_build(struct menu *m, const struct explore_options *opt, char *err, siz
 			goto out;
 		}
 		for (unsigned k = 0; k < op->ncmds; k++)
-			op->text[k] = l.buf + l.start[d.v[i].line[k]];
+			op->text[k] = l.text.buf + l.start[d.v[i].line[k]];
 	}
 	/* the setup: the mmap lines, the commands before the first operation's */
-	m->setup_text = strndup(l.buf + l.start[0], (d.n ? l.start[d.v[0].line[0]] : l.len) - l.start[0]);
+	m->setup_text = strndup(l.text.buf + l.start[0], (d.n ? l.start[d.v[0].line[0]] : l.text.len) - l.start[0]);
 	if (!m->setup_text) {
 		rc = -ENOMEM;
 		goto out;
 	}
 	m->nsetup = d.n ? m->ops[0].cmd : (uint32_t)m->p->ncommands;
 	m->nops = (uint32_t)d.n;
-	m->text = l.buf;
-	l.buf = NULL;
+	m->text = l.text.buf;
+	l.text.buf = NULL;
 out:
-	free(l.buf);
+	free(l.text.buf);
 	free(l.start);
 	free(d.v);
 	if (rc)
