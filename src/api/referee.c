@@ -391,11 +391,12 @@ static void check_objects(ptesim_sim *sim)
  * order of the scenario runner's check_invariants() */
 void ref_check(ptesim_sim *sim)
 {
-	struct violation v = { 0 };
+	struct violation v = { 0 }, untracked = { 0 };
+	bool untracked_found;
 
 	if (sim->broken)
 		return;
-	if (!check_pte_encoding(&sim->m, ref_name_page, sim, &v) || !check_refcount(&sim->m, ref_name_page, sim, &v)) {
+	if (!check_machine(&sim->m, ref_name_page, sim, &v, &untracked, &untracked_found)) {
 		record(sim, &v);
 		sim->broken = true;
 		return;
@@ -411,6 +412,6 @@ void ref_check(ptesim_sim *sim)
 					check_page(sim, (int)pid, &p->regions[i], k);
 	}
 	check_objects(sim);
-	if (!check_hw_write_untracked(&sim->m, ref_name_page, sim, &v))
-		record(sim, &v);
+	if (untracked_found)
+		record(sim, &untracked);
 }

@@ -3,7 +3,6 @@
  * shortest sequence written back as a scenario that `ptesim run` runs. */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
